@@ -1,0 +1,101 @@
+"""The view of an article that rules receive.
+
+``Doc`` computes shared views (lines, paragraphs, sentences, words, quoted
+regions) lazily and once, so ten rules that need sentences split the text
+once. Rules must treat it as read-only.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
+
+from . import text as _text
+from .model import Article
+
+if TYPE_CHECKING:
+    from .config import Config
+
+# Opening → closing quote pairs recognised when computing quoted regions.
+_QUOTE_PAIRS = {"\u201c": "\u201d", "\u201e": "\u201c", "\u00ab": "\u00bb", '"': '"'}
+
+
+class Doc:
+    """Read-only article view with lazily computed segmentations."""
+
+    def __init__(self, article: Article, config: "Config | None" = None, corpus: dict[str, Any] | None = None):
+        self.article = article
+        self.text = article.text
+        self.config = config
+        #: Corpus-level statistics from collectors (see ``registry.collector``).
+        self.corpus = corpus or {}
+
+    # -- segmentation -----------------------------------------------------
+    @cached_property
+    def lines(self) -> list[tuple[int, int]]:
+        """Every line (including blank ones), without the line break."""
+        return _text.line_spans(self.text)
+
+    @cached_property
+    def paragraphs(self) -> list[tuple[int, int]]:
+        """Non-blank lines, whitespace-stripped."""
+        return _text.paragraph_spans(self.text, self.lines)
+
+    @cached_property
+    def sentences(self) -> list[tuple[int, int]]:
+        return _text.sentence_spans(self.text, self.paragraphs)
+
+    @cached_property
+    def words(self) -> list[tuple[int, int]]:
+        return _text.word_spans(self.text)
+
+    @cached_property
+    def line_index(self) -> _text.LineIndex:
+        return _text.LineIndex(self.text)
+
+    def line_of(self, offset: int) -> int:
+        """0-based index into ``lines`` of the line holding ``offset``."""
+        return self.line_index.line_col(offset)[0] - 1
+
+    # -- quoted speech ----------------------------------------------------
+    @cached_property
+    def quoted(self) -> list[tuple[int, int]]:
+        """Spans inside quotation marks (quotes included), per paragraph.
+
+        An opening quote with no closing one in its paragraph runs to the
+        paragraph end (news style: a quote continues in the next paragraph).
+        """
+        t = self.text
+        spans: list[tuple[int, int]] = []
+        for ps, pe in self.paragraphs:
+            i = ps
+            while i < pe:
+                c = t[i]
+                close = _QUOTE_PAIRS.get(c)
+                if close is None:
+                    i += 1
+                    continue
+                j = t.find(close, i + 1, pe)
+                if j == -1:
+                    spans.append((i, pe))
+                    break
+                spans.append((i, j + 1))
+                i = j + 1
+        return spans
+
+    @cached_property
+    def _quoted_starts(self) -> list[int]:
+        return [s for s, _ in self.quoted]
+
+    def in_quote(self, offset: int) -> bool:
+        """Is ``offset`` inside quoted speech?"""
+        k = bisect_right(self._quoted_starts, offset) - 1
+        return k >= 0 and offset < self.quoted[k][1]
+
+    # -- helpers ----------------------------------------------------------
+    def lexicon(self, name: str) -> list[Any]:
+        """User-supplied extra entries for lexicon ``name`` from config."""
+        if self.config is None:
+            return []
+        return self.config.lexicon_extra(name)
