@@ -12,23 +12,22 @@ Exit codes (also in ``mtaudit --help`` and the README):
 from __future__ import annotations
 
 import os
-import shutil
 import sys
 import tempfile
-from contextlib import ExitStack
-from typing import IO, Any, Iterable, Iterator
+from typing import IO, Any, Iterable
 
 import click
 
 from . import __version__, registry
 from .config import Config
-from .engine import audit_article, collect_corpus, gate_failures, make_plan
-from .model import SEVERITIES, Article, InputError
-from .readers import ReaderOptions, read_corpus
+from .engine import gate_failures, make_plan
+from .model import SEVERITIES, InputError
 from .registry import parse_example
 from .reporters import RunMeta, formats, make_reporter
 from .reporters.text import term_safe
+from .runner import iter_results, reader_options
 from .summary import SummaryBuilder
+from .waivers import WaiverError, load_waivers, waiver_map
 
 EXIT_OK, EXIT_GATE, EXIT_ERROR = 0, 1, 2
 
@@ -75,21 +74,6 @@ class AtomicFile:
                 os.unlink(self.tmp)
 
 
-def _spool_stdin() -> str:
-    """Copy standard input to a temporary file so it can be read twice
-    (corpus-level rules need a first pass)."""
-    fd, path = tempfile.mkstemp(prefix="mtaudit-stdin-", suffix=".jsonl")
-    with os.fdopen(fd, "wb") as out:
-        shutil.copyfileobj(sys.stdin.buffer, out)
-    return path
-
-
-def _articles_only(items: Iterable[Article | InputError]) -> Iterator[Article]:
-    for it in items:
-        if isinstance(it, Article):
-            yield it
-
-
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, prog_name="mtaudit")
 def main() -> None:
@@ -128,6 +112,13 @@ def main() -> None:
 @click.option("--fail-under", type=click.FloatRange(0, 100), default=None, help="Article status 'fail' below this score [60].")
 @click.option("--warn-under", type=click.FloatRange(0, 100), default=None, help="Article status 'warn' below this score [85].")
 @click.option("--lang", default="en", show_default=True, help="Expected language of the corpus.")
+@click.option(
+    "--waivers",
+    "waivers_file",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Waiver file (e.g. exported from the HTML report): matching findings are listed but do not count.",
+)
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors and requested stdout formats.")
 def check(paths: tuple[str, ...], output_dir: str, fmt: str, **opts: Any) -> None:
     """Audit PATHS (folders, .txt/.md, .jsonl[.gz], .csv[.gz], or - for
@@ -152,69 +143,66 @@ def check(paths: tuple[str, ...], output_dir: str, fmt: str, **opts: Any) -> Non
     bad = registry.unknown_selectors(config.select + config.ignore + config.extend_select)
     if bad:
         raise click.UsageError(f"unknown rule selector(s): {', '.join(bad)} (see 'mtaudit rules')")
-    exit_code = run_check(list(paths), output_dir, _split([fmt]), config, quiet=opts["quiet"])
+    waivers = None
+    if opts["waivers_file"]:
+        try:
+            waivers = waiver_map(load_waivers(opts["waivers_file"]))
+        except WaiverError as exc:
+            raise click.UsageError(str(exc)) from None
+    exit_code = run_check(list(paths), output_dir, _split([fmt]), config, quiet=opts["quiet"], waivers=waivers)
     sys.exit(exit_code)
 
 
-def run_check(paths: list[str], output_dir: str, fmts: list[str], config: Config, quiet: bool = False) -> int:
-    plan = make_plan(config)
+def run_check(
+    paths: list[str],
+    output_dir: str,
+    fmts: list[str],
+    config: Config,
+    quiet: bool = False,
+    waivers: dict[str, str] | None = None,
+) -> int:
+    plan = make_plan(config, waivers)
     meta = RunMeta(version=__version__, rules=plan.rules, config=config.fingerprint(), color=sys.stdout.isatty())
     try:
         reporters = [make_reporter(f, meta) for f in dict.fromkeys(fmts)]
     except ValueError as exc:
         raise click.UsageError(str(exc)) from None
-    ropts = ReaderOptions(
-        text_field=config.text_field,
-        id_field=config.id_field,
-        title_field=config.title_field,
-        source_field=config.source_field,
-    )
-    spooled: str | None = None
-    if plan.needed_collectors and "-" in paths:
-        spooled = _spool_stdin()
-        paths = [spooled if p == "-" else p for p in paths]
-
     summary = SummaryBuilder()
     errors: list[InputError] = []
     gate_failed = False
-    with ExitStack() as stack:
-        if spooled:
-            stack.callback(os.unlink, spooled)
-        corpus = collect_corpus(_articles_only(read_corpus(paths, ropts)), plan) if plan.needed_collectors else {}
-        sinks: list[tuple[Any, Any]] = []
-        files: list[AtomicFile] = []
-        if any(r.filename for r in reporters):
-            os.makedirs(output_dir, exist_ok=True)
-        try:
-            for r in reporters:
-                if r.filename:
-                    af = AtomicFile(os.path.join(output_dir, r.filename))
-                    files.append(af)
-                    sinks.append((r, af.write))
-                else:
-                    sinks.append((r, sys.stdout.write))
+    files: list[AtomicFile] = []
+    sinks: list[tuple[Any, Any]] = []
+    if any(r.filename for r in reporters):
+        os.makedirs(output_dir, exist_ok=True)
+    try:
+        for r in reporters:
+            if r.filename:
+                af = AtomicFile(os.path.join(output_dir, r.filename))
+                files.append(af)
+                sinks.append((r, af.write))
+            else:
+                sinks.append((r, sys.stdout.write))
+        for r, write in sinks:
+            write(r.header())
+        for item in iter_results(paths, plan, reader_options(config)):
+            if isinstance(item, InputError):
+                errors.append(item)
+                summary.add_error(item)
+                continue
+            failed = gate_failures(item, config.fail_on)
+            gate_failed |= failed
+            summary.add(item, failed)
             for r, write in sinks:
-                write(r.header())
-            for item in read_corpus(paths, ropts):
-                if isinstance(item, InputError):
-                    errors.append(item)
-                    summary.add_error(item)
-                    continue
-                result = audit_article(item, plan, corpus)
-                failed = gate_failures(result, config.fail_on)
-                gate_failed |= failed
-                summary.add(result, failed)
-                for r, write in sinks:
-                    write(r.article(result))
-            built = summary.build()
-            for r, write in sinks:
-                write(r.footer(built, errors))
-            for af in files:
-                af.commit()
-        except BaseException:
-            for af in files:
-                af.abort()
-            raise
+                write(r.article(item))
+        built = summary.build()
+        for r, write in sinks:
+            write(r.footer(built, errors))
+        for af in files:
+            af.commit()
+    except BaseException:
+        for af in files:
+            af.abort()
+        raise
     if not quiet:
         _print_summary(built, [os.path.join(output_dir, r.filename) for r in reporters if r.filename], config)
     if errors:

@@ -48,8 +48,6 @@ class Plan:
     rules: list[Rule]
     #: waiver key → reason (from ``--waivers`` / ``--baseline``)
     waivers: dict[str, str] = field(default_factory=dict)
-    #: set by the CLI when waivers or baselines need every finding's key
-    want_keys: bool = False
     #: stats providers: fn(doc) -> dict merged into ``stats``
     stat_providers: list[Callable[[Doc], dict[str, Any]]] = field(default_factory=list)
     #: annotators: (name, fn(doc) -> value) stored in the article result
@@ -82,7 +80,6 @@ def make_plan(config: Config, waivers: dict[str, str] | None = None) -> Plan:
         config=config,
         rules=rules,
         waivers=dict(waivers or {}),
-        want_keys=bool(waivers),
         stat_providers=registry.stat_providers(),
         annotators=registry.annotators(),
     )
@@ -207,10 +204,11 @@ def audit_article(article: Article, plan: Plan, corpus: dict[str, Any] | None = 
     """Audit one article. Pure: same article, plan and corpus → same result."""
     doc = Doc(article, plan.config, corpus)
     findings = run_rules(doc, plan.rules_for(article), plan.config)
-    if plan.want_keys:
-        for f in findings:
-            f.key = finding_key(article.id, f.rule, doc.text, f.start, f.end)
-            reason = plan.waivers.get(f.key)
+    waivers = plan.waivers
+    for f in findings:
+        f.key = finding_key(article.id, f.rule, doc.text, f.start, f.end)
+        if waivers:
+            reason = waivers.get(f.key)
             if reason is not None:
                 f.waived = reason or "waived"
     stats = compute_stats(doc, plan)
