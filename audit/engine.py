@@ -32,11 +32,18 @@ def finding_key(article_id: str, rule: str, text: str, start: int, end: int) -> 
     """Stable identity of a finding for waivers and baselines.
 
     Hashes the article id, the rule and the flagged text with up to
-    ``KEY_CONTEXT`` characters of context on each side (whitespace folded),
-    never the offset, so edits elsewhere in the article keep the key.
+    ``KEY_CONTEXT`` characters of context on each side, within its own line
+    (whitespace folded) — never the offset, so edits elsewhere in the
+    article, including in neighbouring paragraphs, keep the key.
     """
-    ctx = " ".join(text[max(0, start - KEY_CONTEXT) : end + KEY_CONTEXT].split())
-    h = hashlib.sha256(f"{article_id}\x00{rule}\x00{ctx}".encode("utf-8", "surrogatepass"))
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    if line_end == -1:
+        line_end = len(text)
+    lo = max(line_start, start - KEY_CONTEXT)
+    hi = max(end, min(line_end, end + KEY_CONTEXT))
+    ctx = " ".join(text[lo:hi].split())
+    h = hashlib.sha256(f"{article_id}\x00{rule}\x00{start - lo}\x00{ctx}".encode("utf-8", "surrogatepass"))
     return h.hexdigest()[:16]
 
 
