@@ -1,18 +1,465 @@
-"""Punctuation and typography damage (category ``punctuation``, codes PU)."""
+"""Punctuation and typography damage (category ``punctuation``, codes PU).
+
+Machine translation and careless scraping leave punctuation damage that
+readers notice at once and spell checkers ignore: doubled stops, quotes
+glued to punctuation, unbalanced quotes and brackets, mixed quote systems,
+misplaced spaces, spaced hyphens used as dashes, letter-spaced words and
+symbol-only lines.
+
+Every pattern here is linear on adversarial input: character classes and
+bounded repetitions only, no nested quantifiers over overlapping classes.
+Per-article work is shared: the quote marks of an article are scanned once
+(:func:`quote_scan`) and the result feeds PU002, PU003, PU004 and PU006.
+Rules first test for the characters they need, so a clean article pays for
+little more than a few substring searches.
+"""
 
 from __future__ import annotations
 
-from typing import Iterator
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterator, TypeVar
 
 import regex
 
 from audit.doc import Doc
 from audit.model import Fix, Hit
 from audit.registry import rule
+from audit.text import ABBREVIATIONS
 
-# Exactly two full stops (three or more is an ellipsis), or two or more
-# commas. Not inside paths/URLs ("../", "..\\").
-_DOUBLED = regex.compile(r"(?<![./\\])\.\.(?![.\w/\\])|,{2,}")
+from ._common import delete_line_fix, load_lines, with_extra
+
+T = TypeVar("T")
+
+# -- shared helpers -----------------------------------------------------------
+
+#: Closing quotes and brackets that may follow sentence punctuation.
+CLOSERS = "\"'\u201d\u2019\u00bb)]}"
+#: Opening quotes and brackets that may start a sentence.
+OPENERS = "\"'\u201c\u2018\u201e\u00ab([{"
+#: The longest token inspected around a candidate (URL, e-mail, abbreviation).
+TOKEN_WINDOW = 80
+
+_DOTTED_ABBREVIATION = regex.compile(r"(?:\p{L}{1,2}\.)+\p{L}{1,2}")
+_ADDRESS = regex.compile(
+    r"://|^www\.|@[\p{L}\p{N}_-]|[/\\]"
+    r"|\.(?:com|org|net|gov|edu|mil|int|info|biz|io|uk|de|fr|eu|ru|rs|fi|au|ch|nl|pl|tv|ly|js|py|html?|php|pdf)\b"
+)
+
+
+def cached(doc: Doc, key: str, build: Callable[[Doc], T]) -> T:
+    """Compute ``build(doc)`` once per article and keep it on the doc.
+
+    Several rules of the family share one scan of the text; the result is
+    stored in the doc's instance dictionary under a private ``key`` (the
+    same mechanism ``functools.cached_property`` uses), so it lives and
+    dies with the article.
+    """
+    store = doc.__dict__
+    value = store.get(key)
+    if value is None:
+        value = build(doc)
+        store[key] = value
+    return value
+
+
+def token_bounds(text: str, start: int, end: int, window: int = TOKEN_WINDOW) -> tuple[int, int]:
+    """The whitespace-delimited token around ``text[start:end]``, looking at
+    most ``window`` characters to either side (so the cost is bounded)."""
+    lo = max(0, start - window)
+    ts = start
+    while ts > lo and not text[ts - 1].isspace():
+        ts -= 1
+    hi = min(len(text), end + window)
+    te = end
+    while te < hi and not text[te].isspace():
+        te += 1
+    return ts, te
+
+
+def looks_like_address(token: str) -> bool:
+    """Is ``token`` a URL, e-mail address, domain name or file path?"""
+    return _ADDRESS.search(token) is not None
+
+
+def _abbreviations(doc: Doc) -> frozenset[str]:
+    base = tuple(ABBREVIATIONS) + load_lines("punctuation_abbreviations.txt")
+    extra = with_extra(base, doc, "abbreviations")
+    if len(extra) == len(base):
+        return _BASE_ABBREVIATIONS
+    return frozenset(str(a).lower().rstrip(".") for a in extra)
+
+
+_BASE_ABBREVIATIONS = frozenset(ABBREVIATIONS) | frozenset(load_lines("punctuation_abbreviations.txt"))
+
+
+def ends_with_abbreviation(doc: Doc, dot: int) -> bool:
+    """Is the full stop at ``dot`` the end of an abbreviation or initial
+    (``U.S.``, ``e.g.``, ``Inc.``, ``J.``)?"""
+    text = doc.text
+    ts = dot
+    lo = max(0, dot - 24)
+    while ts > lo and not text[ts - 1].isspace():
+        ts -= 1
+    token = text[ts:dot].lstrip(OPENERS)
+    if not token:
+        return False
+    low = token.lower()
+    if len(token) == 1:
+        return token.isalpha()
+    if _DOTTED_ABBREVIATION.fullmatch(low):
+        return True
+    return low in cached(doc, "_pu_abbreviations", _abbreviations)
+
+
+def _starts_word(ch: str) -> bool:
+    """Does ``ch`` begin a new word (so a fix must keep a space before it)?"""
+    return ch.isalnum() or ch in "\u201c\u2018\u201e\u00ab(["
+
+
+# -- quote scan (shared by PU002, PU003, PU004, PU006) ------------------------
+
+CURLY, STRAIGHT, LOW9, GUILLEMET = "curly", "straight", "low-9", "guillemet"
+#: Tie-break order when two quote systems are used equally often.
+SYSTEM_ORDER = (CURLY, STRAIGHT, LOW9, GUILLEMET)
+#: Opening and closing mark of each double-quote system (as used in English
+#: for curly; „…“ for low-9; «…» for guillemets).
+SYSTEM_MARKS = {CURLY: ("\u201c", "\u201d"), STRAIGHT: ('"', '"'), LOW9: ("\u201e", "\u201c"), GUILLEMET: ("\u00ab", "\u00bb")}
+
+_QUOTE_MARK = regex.compile(r"[\"\u201c\u201d\u201e\u00ab\u00bb]")
+_APOSTROPHE = regex.compile(r"['\u2018\u2019]")
+_SPACE_LIKE = " \t\u00a0\u202f"
+#: How deep a closing mark looks down the stack for its opener.
+MAX_NESTING = 8
+
+
+@dataclass(slots=True)
+class QuoteMark:
+    """One double quotation mark that takes part in quoting."""
+
+    pos: int
+    char: str
+    system: str
+    role: str  # "open" or "close"
+
+
+@dataclass(slots=True)
+class QuoteProblem:
+    start: int
+    end: int
+    message: str
+    fix: Fix | None = None
+
+
+@dataclass(slots=True)
+class QuoteScan:
+    """Everything the quote rules need, computed in one pass per article."""
+
+    marks: list[QuoteMark] = field(default_factory=list)
+    glued: list[QuoteProblem] = field(default_factory=list)
+    stray: list[QuoteProblem] = field(default_factory=list)
+    unbalanced: list[QuoteProblem] = field(default_factory=list)
+
+    def counts(self) -> dict[str, int]:
+        out: dict[str, int] = {}
+        for m in self.marks:
+            out[m.system] = out.get(m.system, 0) + 1
+        return out
+
+    def dominant(self) -> str | None:
+        """The article's main double-quote system (None without quotes)."""
+        counts = self.counts()
+        if not counts:
+            return None
+        return max(SYSTEM_ORDER, key=lambda s: (counts.get(s, 0), -SYSTEM_ORDER.index(s)))
+
+
+def _is_prime(text: str, i: int) -> bool:
+    """``"`` of a feet-and-inches measurement such as ``6'2"``."""
+    j = i - 1
+    while j >= 0 and i - j <= 3 and text[j].isdigit():
+        j -= 1
+    return j < i - 1 and j >= 1 and text[j] == "'" and text[j - 1].isdigit()
+
+
+def _straight_role(text: str, i: int, ps: int, pe: int) -> str:
+    """Guess whether a straight ``"`` opens or closes from its neighbours."""
+    prev = text[i - 1] if i > ps else " "
+    if prev.isspace() or prev in "([{\u2014\u2013-/\u2018'":
+        return "open"
+    return "close"
+
+
+def _stray_open(text: str, i: int, ps: int, pe: int) -> tuple[int, int, Fix] | None:
+    """An opening mark at the end of a sentence (``added.“.``, ``said “``):
+    return the span to report and the fix that deletes it."""
+    j = i + 1
+    stop = j < pe and text[j] in ".,;:"
+    if stop:
+        j += 1
+    at_end = j >= pe
+    if not at_end and not (stop and text[j].isspace()):
+        return None
+    # What precedes the mark, skipping closing quotes: did the sentence end?
+    k = i - 1
+    while k >= ps and text[k] in "\u201d\u2019\"'":
+        k -= 1
+    ended = k >= ps and text[k] in ".!?,;:"
+    if stop and ended:
+        # Delete the mark and the redundant stop after it.
+        return i, j, Fix("", True)
+    # Keep the stop (if any); drop the mark and any space before it.
+    s = i
+    while s > ps and text[s - 1] in _SPACE_LIKE:
+        s -= 1
+    return i, i + 1, Fix("", True, s, i + 1)
+
+
+def _scan_quotes(doc: Doc) -> QuoteScan:
+    text = doc.text
+    scan = QuoteScan()
+    if not _QUOTE_MARK.search(text):
+        return scan
+    paras = doc.paragraphs
+    for pi, (ps, pe) in enumerate(paras):
+        # (pos, char, system) of open marks not yet closed
+        stack: list[tuple[int, str, str]] = []
+        pos = ps
+        while True:
+            m = _QUOTE_MARK.search(text, pos, pe)
+            if m is None:
+                break
+            i = m.start()
+            c = text[i]
+            pos = i + 1
+            nxt = text[i + 1] if i + 1 < pe else ""
+            prev = text[i - 1] if i > ps else ""
+            # Doubled marks (““, ””, „„, ««, »»): keep one.
+            if c != '"' and nxt == c:
+                n = i + 2
+                while n < pe and text[n] == c:
+                    n += 1
+                scan.glued.append(QuoteProblem(i, n, f"doubled quotation mark {text[i:n]!r}", Fix(c, True)))
+                pos = n
+                nxt = text[n] if n < pe else ""
+            if c == '"':
+                if _is_prime(text, i):
+                    continue
+                k = _find_open(stack, (STRAIGHT,))
+                if k is not None:
+                    _close(scan, stack, k, i, c, STRAIGHT)
+                elif _straight_role(text, i, ps, pe) == "close" and (not nxt or not nxt.isalnum()):
+                    scan.marks.append(QuoteMark(i, c, STRAIGHT, "close"))
+                    scan.unbalanced.append(QuoteProblem(i, i + 1, "closing quotation mark '\"' without an opening one"))
+                else:
+                    stack.append((i, c, STRAIGHT))
+                    scan.marks.append(QuoteMark(i, c, STRAIGHT, "open"))
+                _glued_stop(scan, text, i, pe)
+            elif c == "\u201c":
+                top = stack[-1][2] if stack else None
+                if top == LOW9:
+                    _close(scan, stack, len(stack) - 1, i, c, LOW9)
+                    _glued_stop(scan, text, i, pe)
+                elif top == CURLY and prev and not prev.isspace() and (not nxt or not nxt.isalnum()):
+                    # “unprecedented“ — an opening mark typed as the closing one.
+                    scan.unbalanced.append(
+                        QuoteProblem(i, i + 1, "opening quotation mark '\u201c' used as a closing one", Fix("\u201d", True))
+                    )
+                    _close(scan, stack, len(stack) - 1, i, c, CURLY)
+                    _glued_stop(scan, text, i, pe)
+                elif (stray := _stray_open(text, i, ps, pe)) is not None:
+                    s, e, fix = stray
+                    scan.stray.append(QuoteProblem(s, e, f"stray opening quotation mark {text[s:e]!r} at the end of a sentence", fix))
+                    pos = max(pos, e)
+                else:
+                    stack.append((i, c, CURLY))
+                    scan.marks.append(QuoteMark(i, c, CURLY, "open"))
+            elif c == "\u201d":
+                k = _find_open(stack, (CURLY, LOW9))
+                if k is not None:
+                    _close(scan, stack, k, i, c, stack[k][2])
+                elif (not prev or prev.isspace()) and nxt.isalnum():
+                    # ”word — a closing mark typed as the opening one.
+                    scan.unbalanced.append(
+                        QuoteProblem(i, i + 1, "closing quotation mark '\u201d' used as an opening one", Fix("\u201c", True))
+                    )
+                    stack.append((i, c, CURLY))
+                    scan.marks.append(QuoteMark(i, c, CURLY, "open"))
+                    continue
+                else:
+                    scan.marks.append(QuoteMark(i, c, CURLY, "close"))
+                    scan.unbalanced.append(QuoteProblem(i, i + 1, "closing quotation mark '\u201d' without an opening one"))
+                if nxt == "\u201c" and not _is_stray_at(text, i + 1, ps, pe, stack):
+                    scan.glued.append(
+                        QuoteProblem(i, i + 2, "closing and opening quotation marks glued together", Fix("\u201d \u201c", True))
+                    )
+                _glued_stop(scan, text, i, pe)
+            elif c == "\u201e":
+                if (stray := _stray_open(text, i, ps, pe)) is not None:
+                    s, e, fix = stray
+                    scan.stray.append(QuoteProblem(s, e, f"stray opening quotation mark {text[s:e]!r} at the end of a sentence", fix))
+                    pos = max(pos, e)
+                else:
+                    stack.append((i, c, LOW9))
+                    scan.marks.append(QuoteMark(i, c, LOW9, "open"))
+            elif c == "\u00ab":
+                if stack and stack[-1][1] == "\u00bb":  # »…« (reversed guillemets)
+                    _close(scan, stack, len(stack) - 1, i, c, GUILLEMET)
+                elif (stray := _stray_open(text, i, ps, pe)) is not None:
+                    s, e, fix = stray
+                    scan.stray.append(QuoteProblem(s, e, f"stray opening quotation mark {text[s:e]!r} at the end of a sentence", fix))
+                    pos = max(pos, e)
+                else:
+                    stack.append((i, c, GUILLEMET))
+                    scan.marks.append(QuoteMark(i, c, GUILLEMET, "open"))
+            else:  # »
+                k = _find_open(stack, (GUILLEMET,))
+                if k is not None and stack[k][1] == "\u00ab":
+                    _close(scan, stack, k, i, c, GUILLEMET)
+                elif (not prev or prev.isspace()) and nxt.isalnum():
+                    stack.append((i, c, GUILLEMET))
+                    scan.marks.append(QuoteMark(i, c, GUILLEMET, "open"))
+                else:
+                    scan.marks.append(QuoteMark(i, c, GUILLEMET, "close"))
+                    scan.unbalanced.append(QuoteProblem(i, i + 1, "closing quotation mark '\u00bb' without an opening one"))
+        if stack:
+            # News style: a quote left open at the end of a paragraph
+            # continues when the next paragraph opens with a quotation mark.
+            allowed = 0
+            if pi + 1 < len(paras):
+                first = text[paras[pi + 1][0]]
+                if first == SYSTEM_MARKS[stack[0][2]][0] or (stack[0][2] == GUILLEMET and first in "\u00ab\u00bb"):
+                    allowed = 1
+            for s, ch, _system in stack[allowed:]:
+                scan.unbalanced.append(QuoteProblem(s, s + 1, f"quotation mark {ch!r} is never closed in its paragraph"))
+    scan.unbalanced.sort(key=lambda p: p.start)
+    return scan
+
+
+def _is_stray_at(text: str, i: int, ps: int, pe: int, stack: list[tuple[int, str, str]]) -> bool:
+    """Would the “ at ``i`` be judged a stray opening mark?"""
+    if stack and stack[-1][2] == LOW9:
+        return False
+    return _stray_open(text, i, ps, pe) is not None
+
+
+def _find_open(stack: list[tuple[int, str, str]], systems: tuple[str, ...]) -> int | None:
+    """Index of the innermost open mark of one of ``systems`` (bounded)."""
+    for k in range(len(stack) - 1, max(-1, len(stack) - 1 - MAX_NESTING), -1):
+        if stack[k][2] in systems:
+            return k
+    return None
+
+
+def _close(scan: QuoteScan, stack: list[tuple[int, str, str]], k: int, i: int, c: str, system: str) -> None:
+    """Close the open mark ``stack[k]`` with the mark ``c`` at ``i``; open
+    marks above it were never closed."""
+    for s, ch, _sys in stack[k + 1 :]:
+        scan.unbalanced.append(QuoteProblem(s, s + 1, f"quotation mark {ch!r} is never closed"))
+    del stack[k:]
+    scan.marks.append(QuoteMark(i, c, system, "close"))
+
+
+def _glued_stop(scan: QuoteScan, text: str, i: int, pe: int) -> None:
+    """``added.”.`` — a full stop after a closing quote that already
+    follows sentence punctuation."""
+    if (
+        i + 1 < pe
+        and text[i + 1] == "."
+        and i > 0
+        and text[i - 1] in ".!?"
+        and (i + 2 >= pe or text[i + 2] != ".")
+    ):
+        scan.glued.append(QuoteProblem(i + 1, i + 2, "full stop after a quotation that already ends a sentence", Fix("", True)))
+
+
+def quote_scan(doc: Doc) -> QuoteScan:
+    """The article's quote marks and quoting problems (computed once)."""
+    return cached(doc, "_pu_quote_scan", _scan_quotes)
+
+
+def _apostrophe_marks(doc: Doc) -> list[tuple[int, str]]:
+    """Apostrophes and single quotes, without primes such as ``6'2"``."""
+    text = doc.text
+    out: list[tuple[int, str]] = []
+    for m in _APOSTROPHE.finditer(text):
+        i = m.start()
+        c = text[i]
+        if c == "'" and 0 < i < len(text) - 1 and text[i - 1].isdigit() and text[i + 1].isdigit():
+            continue
+        out.append((i, c))
+    return out
+
+
+def apostrophe_style(doc: Doc) -> str | None:
+    """``"curly"`` or ``"straight"``: the article's main apostrophe style."""
+
+    def build(d: Doc) -> str:
+        straight = curly = 0
+        for _i, c in _apostrophe_marks(d):
+            if c == "'":
+                straight += 1
+            else:
+                curly += 1
+        if not straight and not curly:
+            return ""
+        return STRAIGHT if straight > curly else CURLY
+
+    return cached(doc, "_pu_apostrophe_style", build) or None
+
+
+def styled_quotes(doc: Doc, start: int, end: int, replacement: str) -> str:
+    """Re-type straight ``"`` and ``'`` in ``replacement`` (text that is to
+    replace ``doc.text[start:end]``) in the article's own quote style, so a
+    fix (e.g. decoding ``&quot;``) does not introduce mixed quotes."""
+    if '"' not in replacement and "'" not in replacement:
+        return replacement
+    text = doc.text
+    double = quote_scan(doc).dominant()
+    single = apostrophe_style(doc)
+    out: list[str] = []
+    for k, ch in enumerate(replacement):
+        if ch not in "\"'":
+            out.append(ch)
+            continue
+        prev = out[-1] if out else (text[start - 1] if start > 0 else " ")
+        nxt = replacement[k + 1] if k + 1 < len(replacement) else (text[end] if end < len(text) else " ")
+        opening = prev.isspace() or prev in "([{\u2014\u2013"
+        if ch == '"':
+            if double and double != STRAIGHT:
+                ch = SYSTEM_MARKS[double][0 if opening else 1]
+        elif single == CURLY:
+            ch = "\u2018" if opening and not nxt.isdigit() else "\u2019"
+        out.append(ch)
+    return "".join(out)
+
+
+# -- PU001 -------------------------------------------------------------------
+
+_PUNCT_RUN = regex.compile(r"[.,;:!?\u2026]{2,}")
+
+
+def _judge_run(run: str, nxt: str) -> tuple[str, str, bool] | None:
+    """What is wrong with a run of punctuation: (message, fix, safe)."""
+    kinds = set(run)
+    if kinds == {"."}:
+        return ("doubled full stop", ".", True) if len(run) == 2 else None
+    single = {",": "comma", ";": "semicolon", ":": "colon"}
+    if len(kinds) == 1 and run[0] in single:
+        return f"doubled {single[run[0]]}", run[0], True
+    if kinds <= {"!", "?"}:
+        return None  # PU010 repeated-exclamation
+    head = run.rstrip(".")
+    if head and set(head) <= {"!", "?"}:
+        return f"full stop after {head!r}", head, True
+    if kinds & {"!", "?"}:
+        if run[0] in "!?":
+            return None  # "Yahoo!, Inc." and titles ending in "?" or "!"
+        return f"mixed punctuation {run!r}", "".join(c for c in run if c in "!?"), False
+    if nxt and (nxt.islower() or nxt.isdigit()):
+        keep = next(c for c in ",;:." if c in run)
+    else:
+        keep = "." if "." in run else run[-1]
+    return f"mixed punctuation {run!r}", keep, False
 
 
 @rule(
@@ -27,25 +474,650 @@ _DOUBLED = regex.compile(r"(?<![./\\])\.\.(?![.\w/\\])|,{2,}")
         "The deal was signed in the U.S⟦..⟧ Then it stalled.",
         {"text": "It ended⟦..⟧ Nobody left.", "fixed": "It ended. Nobody left."},
         "members of the alliance⟦..⟧\u201d",
+        {"text": "Who pays⟦?.⟧ Nobody knows.", "fixed": "Who pays? Nobody knows."},
+        {"text": "The talks ended⟦.,⟧ Then the shooting began.", "fixed": "The talks ended. Then the shooting began."},
+        {"text": "He declined to comment⟦,.⟧ citing the inquiry.", "fixed": "He declined to comment, citing the inquiry."},
+        {"text": "It was over⟦..⟧The troops left.", "fixed": "It was over. The troops left."},
+        "Officials met in Washington, D.C.⟦,,⟧ on Monday.",
     ],
     good=[
         "Wait... what happened next?",
         "He paused \u2026 and went on.",
+        "He trailed off.... Then he left.",
         "The deal was signed in the U.S. on Monday.",
+        "Troops from the U.S., Britain and Germany took part.",
+        "Acme Inc., the contractor, declined to comment.",
+        "The meeting starts at 9 a.m.; the vote follows at noon.",
+        "Is the base in the U.S.? Officials would not say.",
         "Growth was 3.5 percent, up from 2.1.",
         "Version 2.0.1 is out; see https://example.com/a..b for details.",
         "Run ../configure first.",
+        "Write to press.office@example.org. Replies take a day.",
         "Prices rose, then fell.",
+        "Yahoo!, the web portal, was sold.",
     ],
 )
 def doubled_stop(doc: Doc) -> Iterator[Hit]:
-    """Doubled full stop or comma that is not an ellipsis.
+    """Doubled full stop or comma, or a run of mixed sentence punctuation.
 
     Why it matters: scrapers and translation pipelines that re-insert
-    sentence punctuation leave ``necessary..`` and ``month,,`` behind. Readers
-    see the damage at once; an ellipsis (three stops or ``…``) is left alone.
+    sentence punctuation leave ``necessary..``, ``month,,``, ``pays?.`` and
+    ``ended.,`` behind. Readers see the damage at once. A real ellipsis
+    (``...``, ``…``), an abbreviation before a comma or question mark
+    (``U.S.,``, ``Inc.,``, ``U.S.?``), decimals, version numbers, URLs,
+    e-mail addresses and paths are left alone; ``in the U.S..`` is damage.
+    Doubled marks and a stop after ``?``/``!`` get a safe fix; for mixed
+    runs such as ``.,`` the fix keeps the mark that fits what follows and
+    needs review. Extra abbreviations come from the lexicon
+    ``abbreviations``.
     """
     text = doc.text
-    for m in _DOUBLED.finditer(text):
+    n = len(text)
+    for m in _PUNCT_RUN.finditer(text):
         s, e = m.span()
-        yield Hit(s, e, f"doubled {'full stop' if text[s] == '.' else 'comma'} {text[s:e]!r}", Fix(text[s]))
+        run = m.group()
+        if "..." in run or "\u2026" in run:
+            continue  # an ellipsis, possibly with other marks
+        nxt = text[e] if e < n else ""
+        if nxt and not (nxt.isspace() or nxt in CLOSERS or nxt in OPENERS or nxt.isupper()):
+            continue  # "a..b", "1..5", "../": not sentence punctuation
+        if s > 0 and text[s - 1] in "/\\":
+            continue
+        ts, te = token_bounds(text, s, e)
+        if looks_like_address(text[ts:te]):
+            continue
+        if run[0] == "." and run != ".." and ends_with_abbreviation(doc, s):
+            s += 1  # the first stop belongs to "U.S." or "Inc."
+            run = run[1:]
+            if len(run) < 2:
+                continue
+        j = e
+        while j < n and j - e < 3 and text[j] in " \t":
+            j += 1
+        verdict = _judge_run(run, text[j] if j < n else "")
+        if verdict is None:
+            continue
+        message, keep, safe = verdict
+        if nxt and _starts_word(nxt):
+            keep += " "
+        yield Hit(s, e, f"{message} {text[s:e]!r}", Fix(keep, safe))
+
+
+# -- PU002, PU003, PU004 -------------------------------------------------------
+
+
+@rule(
+    code="PU002",
+    name="glued-quotes",
+    category="punctuation",
+    severity="warning",
+    fixable=True,
+    bad=[
+        "\u201cWe acted.⟦\u201d\u201c⟧We will act again,\u201d she said.",
+        {"text": "He called it \u201cunprecedented.\u201d⟦.⟧ Then he left.", "fixed": "He called it \u201cunprecedented.\u201d Then he left."},
+        {"text": "The army said it was ⟦\u201c\u201c⟧ready\u201d.", "fixed": "The army said it was \u201cready\u201d."},
+        "He said \"we are ready.\"⟦.⟧",
+    ],
+    good=[
+        "\u201cWe acted,\u201d she said. \u201cWe will act again.\u201d",
+        "He called the build-up \u201cunprecedented\u201d.",
+        "\u201cHe told me \u2018never again\u2019,\u201d she said.",
+        "The report was titled \u201cWhat next?\u201d and ran to 40 pages.",
+        "She said \u201cthe end\u201d...",
+    ],
+)
+def glued_quotes(doc: Doc) -> Iterator[Hit]:
+    """Quotation marks glued to each other or to surplus punctuation.
+
+    Why it matters: joined paragraphs and re-punctuated translations leave
+    ``act.”“We``, doubled marks ``““`` and a stop after a quotation that
+    already ends a sentence (``unprecedented.”.``). The fixes insert the
+    missing space, keep one mark or drop the surplus stop; all are safe.
+    """
+    for p in quote_scan(doc).glued:
+        yield Hit(p.start, p.end, p.message, p.fix)
+
+
+@rule(
+    code="PU003",
+    name="stray-opening-quote",
+    category="punctuation",
+    severity="warning",
+    fixable=True,
+    bad=[
+        {
+            "text": "the North Atlantic Council approved the deployment.\u201d⟦\u201c.⟧\n\nThe statement did not say more.",
+            "fixed": "the North Atlantic Council approved the deployment.\u201d\n\nThe statement did not say more.",
+        },
+        {"text": "\u201cWe will do it,\u201d Stoltenberg added.⟦\u201c.⟧", "fixed": "\u201cWe will do it,\u201d Stoltenberg added."},
+        {"text": "The minister read the statement ⟦\u201c⟧", "fixed": "The minister read the statement"},
+        {"text": "The ministry confirmed it⟦\u201c⟧. Talks resume today.", "fixed": "The ministry confirmed it. Talks resume today."},
+    ],
+    good=[
+        "He said: \u201cWe are ready.\u201d",
+        "\u201cThe talks have failed.\n\n\u201cWe will try again next week,\u201d she said.",
+        "The German daily called it \u201eunverantwortlich\u201c. Others agreed.",
+        "He called it \u201cunprecedented\u201d.",
+    ],
+)
+def stray_opening_quote(doc: Doc) -> Iterator[Hit]:
+    """Opening quotation mark at the end of a sentence or paragraph.
+
+    Why it matters: a translation engine that re-balances quotes, or a
+    scraper joining text, leaves ``approved.”“.`` and ``added.“.`` — an
+    opening mark that opens nothing. The fix deletes the mark (and the
+    surplus stop after it when the sentence had already ended).
+    """
+    for p in quote_scan(doc).stray:
+        yield Hit(p.start, p.end, p.message, p.fix)
+
+
+@rule(
+    code="PU004",
+    name="unbalanced-quotes",
+    category="punctuation",
+    severity="warning",
+    fixable=True,
+    bad=[
+        "The spokesman called it ⟦\u201c⟧unprecedented and said nothing else.",
+        "The spokesman called it unprecedented⟦\u201d⟧ and said nothing else.",
+        {
+            "text": "Kirby called the build-up \u201cunprecedented⟦\u201c⟧ on Friday.",
+            "fixed": "Kirby called the build-up \u201cunprecedented\u201d on Friday.",
+        },
+        "He said ⟦\"⟧the plan is dead.\n\nOfficials disagreed.",
+        "\u201cWe are ready,\u201d he said. ⟦\u201c⟧We will go.\n\nThe talks ended.",
+    ],
+    good=[
+        "\u201cThe talks have failed.\n\n\u201cWe will try again next week,\u201d she said.",
+        "\"The talks have failed.\n\"We will try again,\" she said.",
+        "\u201cHe told me \u2018never again\u2019,\u201d she said. The Kosovars\u2019 patience is thin.",
+        "The 6'2\" forward scored twice.",
+        "Kirby said it was \u201cvery sophisticated\u201d and involved \u201cmilitary-style\u201d weapons.",
+        "Die Zeitung schrieb \u201eunverantwortlich\u201c und \u00abgef\u00e4hrlich\u00bb.",
+    ],
+)
+def unbalanced_quotes(doc: Doc) -> Iterator[Hit]:
+    """Quotation mark that is not closed, or closed without being opened, in its paragraph.
+
+    Why it matters: a lost or extra quotation mark changes who is speaking
+    — the reader cannot tell where the quote ends. News style lets a quote
+    run on over paragraphs: an unclosed quote at a paragraph end is
+    correct when the next paragraph opens with a quotation mark. Single
+    quotes are not counted (they double as apostrophes). An opening ``“``
+    typed where the closing ``”`` belongs has a safe fix.
+    """
+    for p in quote_scan(doc).unbalanced:
+        yield Hit(p.start, p.end, p.message, p.fix)
+
+
+# -- PU005 -------------------------------------------------------------------
+
+_BRACKET = regex.compile(r"[()\[\]{}]")
+_PAIRS = {")": "(", "]": "[", "}": "{"}
+_ENUMERATOR = regex.compile(r"(?:^|[\s,;:])(?:\p{L}|\d{1,3}|[ivx]{2,4}|[IVX]{2,4})\)$")
+
+
+def _is_enumerator_or_emoticon(text: str, i: int, ps: int) -> bool:
+    """``1)``, ``b)``, ``iv)`` list markers and ``:)``/``:-)``/``:(``."""
+    if i > ps and text[i - 1] in ":;" or (i > ps + 1 and text[i - 1] == "-" and text[i - 2] in ":;"):
+        return True
+    return _ENUMERATOR.search(text, max(ps, i - 4), i + 1) is not None
+
+
+def _scan_brackets(doc: Doc) -> list[tuple[int, str]]:
+    text = doc.text
+    out: list[tuple[int, str]] = []
+    if not _BRACKET.search(text):
+        return out
+    for ps, pe in doc.paragraphs:
+        stack: list[int] = []
+        for m in _BRACKET.finditer(text, ps, pe):
+            i = m.start()
+            c = text[i]
+            if c in "([{":
+                stack.append(i)
+                continue
+            opener = _PAIRS[c]
+            k = None
+            for j in range(len(stack) - 1, max(-1, len(stack) - 1 - MAX_NESTING), -1):
+                if text[stack[j]] == opener:
+                    k = j
+                    break
+            if k is None:
+                if c == ")" and _is_enumerator_or_emoticon(text, i, ps):
+                    continue
+                if stack and text[stack[-1]] in "([{":
+                    # "(KFOR]": the closing bracket is of the wrong kind.
+                    out.append((i, f"{c!r} closes {text[stack[-1]]!r}"))
+                    stack.pop()
+                    continue
+                out.append((i, f"closing {c!r} without an opening {opener!r} in its paragraph"))
+                continue
+            for j in stack[k + 1 :]:
+                out.append((j, f"{text[j]!r} is never closed"))
+            del stack[k:]
+        for j in stack:
+            out.append((j, f"{text[j]!r} is never closed in its paragraph"))
+    out.sort()
+    return out
+
+
+@rule(
+    code="PU005",
+    name="unbalanced-brackets",
+    category="punctuation",
+    severity="warning",
+    bad=[
+        "The council ⟦(⟧the political body of the alliance approved it.",
+        "The force (KFOR⟦]⟧ will grow.",
+        "The council approved it⟦)⟧. Others agreed.",
+        "The plan ⟦[⟧which was leaked (in May) failed.",
+    ],
+    good=[
+        "The council (the alliance's political body) approved it.",
+        "She cited the report [on page 4 (annex B)] in full.",
+        "The options were: a) talks, b) sanctions or c) force.",
+        "1) Troops stay. 2) Talks resume.",
+        "Great news :) said the post.",
+    ],
+)
+def unbalanced_brackets(doc: Doc) -> Iterator[Hit]:
+    """Parenthesis or bracket that is not closed, or closed without being opened, in its paragraph.
+
+    Why it matters: a lost bracket makes the reader guess where an aside
+    ends; translation engines drop or duplicate them when reordering
+    clauses. List markers such as ``a)`` or ``1)`` and emoticons are not
+    counted.
+    """
+    for i, message in cached(doc, "_pu_brackets", _scan_brackets):
+        yield Hit(i, i + 1, message)
+
+
+# -- PU006 -------------------------------------------------------------------
+
+
+@rule(
+    code="PU006",
+    name="mixed-quote-styles",
+    category="punctuation",
+    severity="warning",
+    fixable=True,
+    bad=[
+        {
+            "text": "\u201cWe are ready,\u201d he said. \u201cSo are we,\u201d she said. Kirby called it ⟦\"⟧unprecedented⟦\"⟧.",
+            "fixed": "\u201cWe are ready,\u201d he said. \u201cSo are we,\u201d she said. Kirby called it \u201cunprecedented\u201d.",
+        },
+        {
+            "text": "\u201cWe are ready,\u201d he said. The paper called it ⟦\u201e⟧verantwortungslos⟦\u201c⟧ and \u201creckless\u201d.",
+            "fixed": "\u201cWe are ready,\u201d he said. The paper called it \u201cverantwortungslos\u201d and \u201creckless\u201d.",
+        },
+        {
+            "text": "\u201cIt\u2019s over,\u201d Kosovo\u2019s premier said. Serbia⟦'⟧s army disagreed.",
+            "fixed": "\u201cIt\u2019s over,\u201d Kosovo\u2019s premier said. Serbia\u2019s army disagreed.",
+        },
+    ],
+    good=[
+        "\u201cIt\u2019s over,\u201d he said. \u201cWe\u2019ll see,\u201d she replied.",
+        "\"It's over,\" he said. \"We'll see,\" she replied.",
+        "\u201cHe told me \u2018never again\u2019,\u201d she said. The 6'2\" forward agreed.",
+    ],
+)
+def mixed_quote_styles(doc: Doc) -> Iterator[Hit]:
+    """Quote marks from different systems in one article (straight and curly, „“ or «» beside “”).
+
+    Why it matters: mixed systems show that text was pasted together from
+    different sources or partly machine-translated, and they break
+    quote-aware tools downstream. Marks of the less used system are
+    reported with the dominant system's mark as a safe fix; for
+    apostrophes and single quotes the finding is ``info`` and only
+    unambiguous apostrophes get a safe fix.
+    """
+    text = doc.text
+    scan = quote_scan(doc)
+    counts = scan.counts()
+    if len(counts) > 1:
+        dominant = scan.dominant()
+        assert dominant is not None
+        for mk in scan.marks:
+            if mk.system == dominant:
+                continue
+            target = SYSTEM_MARKS[dominant][0 if mk.role == "open" else 1]
+            yield Hit(
+                mk.pos,
+                mk.pos + 1,
+                f"{mk.system} quotation mark {mk.char!r} in an article that uses {dominant} quotes",
+                Fix(target, True),
+            )
+    if not ("'" in text and ("\u2019" in text or "\u2018" in text)):
+        return
+    style = apostrophe_style(doc)
+    for i, c in _apostrophe_marks(doc):
+        if (c == "'") == (style == STRAIGHT):
+            continue
+        if style == STRAIGHT:
+            fix = Fix("'", True)
+        else:
+            prev = text[i - 1] if i > 0 else " "
+            nxt = text[i + 1] if i + 1 < len(text) else " "
+            if prev.isalnum() or nxt.isdigit():
+                fix = Fix("\u2019", True)  # Serbia's, Kosovars', '90s
+            elif nxt.isalpha():
+                fix = Fix("\u2018", False)  # opening single quote or 'em: review
+            else:
+                fix = Fix("\u2019", False)
+        yield Hit(
+            i,
+            i + 1,
+            f"{'straight' if c == chr(39) else 'curly'} apostrophe or single quote {c!r} in an article that uses "
+            f"{style} ones",
+            fix,
+            severity="info",
+        )
+
+
+# -- PU007, PU008 ------------------------------------------------------------
+
+_SPACE_BEFORE = regex.compile(
+    r"(?<=[\p{L}\p{N}\p{M}%\u201d\u2019\")\]])[ \t\u00a0\u202f]+"
+    r"(?:[,;](?![\d)(])|\.(?![.\p{L}\p{N}]| \.)|:(?=\s|$|[\"\u201c\u201d])|[!?](?=\s|$|[\"\u201d\u2019)\]!?]))"
+)
+
+
+@rule(
+    code="PU007",
+    name="space-before-punctuation",
+    category="punctuation",
+    severity="warning",
+    fixable=True,
+    bad=[
+        {"text": "The talks resumed on Monday⟦ ,⟧ officials said.", "fixed": "The talks resumed on Monday, officials said."},
+        "Who will pay⟦ ?⟧",
+        "The troops arrived⟦ .⟧ Then the talks began.",
+        "The minister said⟦\u00a0:⟧ \u201cWe are ready.\u201d",
+        "Three points⟦ ;⟧ all agreed.",
+    ],
+    good=[
+        "He paused ... and went on.",
+        "He paused . . . and went on.",
+        "The .50 caliber rounds and the .NET platform were mentioned.",
+        "Score: 2 : 1 after extra time.",
+        "The list: a, b and c.",
+        "- a bullet, then text.",
+    ],
+)
+def space_before_punctuation(doc: Doc) -> Iterator[Hit]:
+    """Space before a comma, full stop, semicolon, colon, question or exclamation mark.
+
+    Why it matters: ``Monday ,`` and French-style ``said :`` are typical of
+    machine translation and OCR; in English they look careless. Ellipses,
+    decimals such as ``.50`` and names such as ``.NET`` are left alone. The
+    fix removes the space.
+    """
+    text = doc.text
+    for m in _SPACE_BEFORE.finditer(text):
+        s, e = m.span()
+        mark = text[e - 1]
+        if mark == ":" and text[s - 1].isdigit():
+            j = e
+            while j < len(text) and text[j] in " \t":
+                j += 1
+            if j < len(text) and text[j].isdigit():
+                continue  # a score or ratio: "2 : 1"
+        yield Hit(s, e, f"space before {mark!r}", Fix(mark, True))
+
+
+_MISSING_SPACE = regex.compile(
+    r"(?<=[\p{Ll}\p{N}%)\]])(?:[.!?][\"\u201d\u2019\u00bb)\]]{0,2}(?=\p{Lu}\p{Ll})|[,;](?=\p{L}{2}))"
+)
+
+
+@rule(
+    code="PU008",
+    name="missing-space-after-punctuation",
+    category="punctuation",
+    severity="warning",
+    fixable=True,
+    bad=[
+        {"text": "The talks lasted two weeks⟦.⟧The deal was signed.", "fixed": "The talks lasted two weeks. The deal was signed."},
+        "Kosovo declared independence in 2008⟦.⟧Tensions remain.",
+        "\u201cWe are ready⟦.\u201d⟧The minister left.",
+        {"text": "The minister met his counterpart⟦,⟧and then left.", "fixed": "The minister met his counterpart, and then left."},
+    ],
+    good=[
+        "The U.S. Army and the U.K. government agreed.",
+        "Troops (e.g. engineers) and officers, i.e. staff, left at 9 a.m. on Monday.",
+        "Growth was 3.5 percent; the rate was 1,250.",
+        "See www.example.gov and Node.js for details.",
+        "Write to info@Example.Org today.",
+        "He said it was over.\u201d \u201cThe rest is history.\u201d",
+        "He moved to St. Petersburg in 2008. There he met Ms. Ivanova.",
+    ],
+)
+def missing_space_after_punctuation(doc: Doc) -> Iterator[Hit]:
+    """Missing space after a sentence end, comma or semicolon (``weeks.The``, ``2008.Tensions``).
+
+    Why it matters: joined sentences come from scrapers that drop line
+    breaks and from translation engines that join segments; they break
+    sentence splitting and read badly. Abbreviations (``U.S.``, ``e.g.``),
+    decimals (``3.5``), domain names (``www.example.gov``), ``Node.js`` and
+    e-mail addresses are left alone. The fix inserts the space.
+    """
+    text = doc.text
+    for m in _MISSING_SPACE.finditer(text):
+        s, e = m.span()
+        ts, te = token_bounds(text, s, e)
+        token = text[ts:te]
+        if looks_like_address(token) or token.count(".") > 1 and text[s] == ".":
+            continue
+        yield Hit(s, e, f"missing space after {text[s:e]!r}", Fix(text[s:e] + " ", True))
+
+
+# -- PU009 -------------------------------------------------------------------
+
+_SPACED_HYPHEN = regex.compile(r"(?<=[^\s\-])[ \t]+(-{1,2})[ \t]+(?=[^\s\-])")
+DASHES = {"em": "\u2014", "en": "\u2013"}
+
+
+@rule(
+    code="PU009",
+    name="spaced-hyphen-dash",
+    category="punctuation",
+    severity="warning",
+    fixable=True,
+    bad=[
+        {
+            "text": "The subsidies ⟦-⟧ the main sticking point ⟦-⟧ were dropped.",
+            "fixed": "The subsidies \u2014 the main sticking point \u2014 were dropped.",
+        },
+        "NATO peacekeeping forces ⟦-⟧ KFOR, are stationed there.",
+        "He had one answer ⟦--⟧ no.",
+    ],
+    good=[
+        "A battalion of 500-650 soldiers served from 2019-2023.",
+        "The 400-strong unit is already there.",
+        "The score was 3 - 1 after extra time.",
+        "Key points:\n- troops stay\n- talks resume",
+        "The subsidies \u2014 the main sticking point \u2014 were dropped.",
+        "Pages 10 \u2013 12 cover the plan.",
+    ],
+)
+def spaced_hyphen_dash(doc: Doc) -> Iterator[Hit]:
+    """Spaced hyphen (``word - word``) or double hyphen used as a dash.
+
+    Why it matters: a hyphen joins words; a dash separates clauses.
+    Translation engines and plain-text pipelines replace dashes with
+    ``" - "``, which looks amateurish in published text and confuses
+    compound detection. Ranges (``500-650``), spaced number pairs
+    (``3 - 1``), compounds (``400-strong``) and list bullets are left
+    alone. The suggested fix is an em dash (rule option ``dash = "en"``
+    suggests an en dash instead); house style decides, so the fix is not
+    applied automatically.
+    """
+    text = doc.text
+    if " -" not in text and "\t-" not in text:
+        return
+    style = doc.config.option("PU009", "dash", "em") if doc.config else "em"
+    dash = DASHES.get(str(style), DASHES["em"])
+    for m in _SPACED_HYPHEN.finditer(text):
+        s, e = m.span(1)
+        before = text[m.start() - 1]
+        after = text[m.end()]
+        if before.isdigit() and after.isdigit():
+            continue  # "500 - 650", "3 - 1"
+        yield Hit(s, e, f"spaced hyphen {text[s:e]!r} used as a dash; use an em dash (\u2014) or an en dash (\u2013)", Fix(dash, False))
+
+
+# -- PU010 -------------------------------------------------------------------
+
+_EXCLAIM = regex.compile(r"[!?]{2,}")
+
+
+@rule(
+    code="PU010",
+    name="repeated-exclamation",
+    category="punctuation",
+    severity="info",
+    fixable=True,
+    bad=[
+        {"text": "We won⟦!!⟧ The fans cheered.", "fixed": "We won! The fans cheered."},
+        "Who pays⟦?!⟧",
+        "Really⟦???⟧",
+    ],
+    good=["We won! Who pays? Nobody knows.", "The film \u201cHelp!\u201d opened."],
+)
+def repeated_exclamation(doc: Doc) -> Iterator[Hit]:
+    """Repeated exclamation or question marks (``!!``, ``?!``, ``???``).
+
+    Why it matters: news prose uses single marks; runs of them come from
+    social-media quotes, forum text or translation of emphatic styles and
+    usually need an editor's look. ``!!`` and ``??`` get a safe fix to one
+    mark; ``?!`` is left to the editor.
+    """
+    text = doc.text
+    if "!" not in text and "?" not in text:
+        return
+    for m in _EXCLAIM.finditer(text):
+        run = m.group()
+        kinds = set(run)
+        fix = Fix(run[0], True) if len(kinds) == 1 else Fix("?", False)
+        yield Hit(m.start(), m.end(), f"repeated marks {run!r}", fix)
+
+
+# -- PU011 -------------------------------------------------------------------
+
+_LETTER_SPACED = regex.compile(r"(?<![\p{L}\p{N}\p{M}'\u2019.\-])\p{L}(?: \p{L}){2,}(?![\p{L}\p{N}\p{M}'\u2019\-])")
+_SINGLE_LETTER_WORDS = frozenset("aAI")
+
+
+@rule(
+    code="PU011",
+    name="letter-spaced-word",
+    category="punctuation",
+    severity="warning",
+    fixable=True,
+    bad=[
+        {"text": "The ⟦N A T O⟧ summit opened.", "fixed": "The NATO summit opened."},
+        "⟦B R E A K I N G⟧: troops move",
+        "Police in ⟦K o s o v o⟧ said.",
+    ],
+    good=[
+        "Vitamins A, B and C were sent.",
+        "He got an A in maths. Plan B is ready.",
+        "The U.S. and the E.U. agreed.",
+        "Is it a I or a 1?",
+    ],
+)
+def letter_spaced_word(doc: Doc) -> Iterator[Hit]:
+    """Word written with spaces between its letters (``N A T O``).
+
+    Why it matters: letter-spacing is a display effect of the source page
+    (headlines, banners) that survives scraping as separate one-letter
+    tokens; search, tokenisers and readers all stumble on it. Three or more
+    single letters in a row are reported (a run of three made of ``a``,
+    ``A`` and ``I`` only is not). The fix removes the spaces.
+    """
+    for m in _LETTER_SPACED.finditer(doc.text):
+        word = m.group()
+        letters = word.replace(" ", "")
+        if len(letters) == 3 and any(c in _SINGLE_LETTER_WORDS for c in letters):
+            continue
+        yield Hit(m.start(), m.end(), f"letter-spaced word {word!r}", Fix(letters, True))
+
+
+# -- PU012 -------------------------------------------------------------------
+
+_SYMBOL_LINE = regex.compile(r"(?m)^[ \t]*[\p{P}\p{S}](?:[ \t]*[\p{P}\p{S}]){2,}[ \t]*\r?$")
+_ELLIPSIS_LINE = regex.compile(r"[\[(]?(?:\.[ \t]?){3}[\])]?|[\[(]?\u2026[\])]?")
+_SECTION_BREAK = regex.compile(r"(?:\*[ \t]*){3}|\u2042|(?:#[ \t]*){3}")
+
+
+@rule(
+    code="PU012",
+    name="symbol-line",
+    category="punctuation",
+    severity="warning",
+    fixable=True,
+    bad=[
+        {"text": "Talks resumed.\n⟦-----⟧\nTroops stayed.", "fixed": "Talks resumed.\nTroops stayed."},
+        "End of the story.\n⟦=====⟧\n⟦=====⟧\nRelated articles",
+        "Talks resumed.\n\n⟦* * *⟧\n\nTroops stayed.",
+    ],
+    good=[
+        "He paused.\n[...]\nThen he went on.",
+        "Prices rose 5%.\nThe index fell.",
+        "\u201cWe won!\u201d\nThe fans cheered.",
+    ],
+)
+def symbol_line(doc: Doc) -> Iterator[Hit]:
+    """Line made only of symbols or punctuation (``-----``, ``=====``, ``* * *``).
+
+    Why it matters: separator lines are page furniture or plain-text
+    formatting that survived scraping; they add noise to the corpus and to
+    published text. A lone section break (``* * *``, ``***``) between two
+    paragraphs can be deliberate and is reported as ``info`` without a
+    safe fix; other symbol lines get a safe fix deleting the line. An
+    omission mark such as ``[...]`` is left alone.
+    """
+    text = doc.text
+    lines = None
+    for m in _SYMBOL_LINE.finditer(text):
+        s, e = m.span()
+        while s < e and text[s] in " \t":
+            s += 1
+        while e > s and text[e - 1] in " \t\r":
+            e -= 1
+        body = text[s:e]
+        if _ELLIPSIS_LINE.fullmatch(body):
+            continue
+        if _SECTION_BREAK.fullmatch(body):
+            if lines is None:
+                lines = doc.lines
+            k = doc.line_of(s)
+            neighbours = [_line_text(text, lines, j) for j in (k - 1, k + 1, k - 2, k + 2)]
+            near = [t for t in neighbours[:2] if t.strip()] or [t for t in neighbours[2:] if t.strip()]
+            if not any(_SYMBOL_LINE.fullmatch(t) for t in near):
+                yield Hit(s, e, f"section-break line {body!r}", delete_line_fix(doc, s, e, safe=False), severity="info")
+                continue
+        yield Hit(s, e, f"symbol-only line {body!r}", delete_line_fix(doc, s, e))
+
+
+def _line_text(text: str, lines: list[tuple[int, int]], k: int) -> str:
+    if 0 <= k < len(lines):
+        s, e = lines[k]
+        return text[s:e]
+    return ""
+
+
+__all__: list[Any] = [
+    "CLOSERS",
+    "OPENERS",
+    "QuoteScan",
+    "apostrophe_style",
+    "cached",
+    "ends_with_abbreviation",
+    "looks_like_address",
+    "quote_scan",
+    "styled_quotes",
+    "token_bounds",
+]
