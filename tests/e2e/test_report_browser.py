@@ -1,0 +1,351 @@
+"""``audit.html`` in a real headless Chromium (see conftest.py for setup).
+
+Covers the reviewer's round trip — open the report from disk, filter, open
+an article, find the highlight at the right text, mark a finding false
+positive, export the decisions, re-run ``mtaudit check --waivers`` with the
+exported file and see the finding waived — plus screenshots that must not
+be blank, keyboard use, a narrow window, the embedding cap and hostile
+article content that must never execute.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from audit.waivers import parse_waivers
+
+from .conftest import PageProbe, load_json_report, run_check, screenshot_stats
+
+sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (pip install playwright)")
+expect = sync_api.expect
+
+ONE = (
+    "Officials met on Monday.. The talks continued late.\n"
+    "\n"
+    "source site-34\n"
+    "\n"
+    "The minister said the plan was ready. The minister said the plan was ready.\n"
+)
+TWO = "Prices rose sharply.. Analysts disagreed about the outlook.\nA calm day followed.\n"
+THREE = "Nothing wrong here. A clean article about a calm day in the city.\n"
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("corpus")
+    (root / "site-a").mkdir()
+    (root / "site-b").mkdir()
+    (root / "site-a" / "one.txt").write_text(ONE, encoding="utf-8")
+    (root / "site-b" / "two.txt").write_text(TWO, encoding="utf-8")
+    (root / "site-b" / "three.txt").write_text(THREE, encoding="utf-8")
+    return root
+
+
+@pytest.fixture(scope="module")
+def report(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("report")
+    proc = run_check([str(corpus), "-o", str(out)])
+    assert proc.returncode == 0, proc.stderr
+    return out / "audit.html"
+
+
+def open_article(page: Any, article_id: str) -> None:
+    page.click("nav.tabs a[data-tab=articles]")
+    page.fill("#q", article_id)
+    expect(page.locator("#rows tr")).to_have_count(1)
+    page.click("#rows tr td.title a")
+    page.wait_for_selector("#view-article:not([hidden])")
+
+
+def test_overview_renders_and_is_not_blank(probe: PageProbe, report: Path) -> None:
+    page = probe.open(report)
+    assert page.is_visible("#view-overview")
+    assert page.is_hidden("#loading")
+    assert page.locator("#view-overview svg.chart").count() == 3
+    assert page.locator(".cards dd").first.inner_text() == "3"
+    var, colours = screenshot_stats(page.screenshot())
+    assert var > 100 and colours > 20, (var, colours)
+    assert probe.problems() == []
+    assert probe.dialogs == []
+
+
+def test_filter_open_article_and_highlight(probe: PageProbe, report: Path) -> None:
+    page = probe.open(report, "#articles")
+    assert page.locator("#rows tr").count() == 3
+    page.select_option("#f-category", "repetition")
+    expect(page.locator("#rows tr")).to_have_count(1)
+    assert "1 of 3 articles match" in page.inner_text("#list-status")
+    page.click("#rows tr td.title a")
+    page.wait_for_selector("#view-article:not([hidden])")
+    assert page.inner_text("#art-title") == "site-a/one.txt"
+
+    # The doubled stop is highlighted right after "Monday" on line 1.
+    line1 = page.locator('.ln[data-line="1"] .tx')
+    mark = line1.locator("mark.hl.cat-punctuation")
+    assert mark.inner_text() == ".."
+    before = page.evaluate(
+        "m => { const r = document.createRange(); r.setStart(m.parentNode, 0); r.setEndBefore(m);"
+        " return r.toString(); }",
+        mark.element_handle(),
+    )
+    assert before.endswith("Monday" + "PUNCT")  # the category label precedes the mark
+    # The repeated sentence is the second one on line 5, not the first.
+    rep = page.locator('.ln[data-line="5"] mark.hl.cat-repetition')
+    assert rep.inner_text() == "The minister said the plan was ready."
+    assert page.locator('.ln[data-line="5"] .tx').inner_text().startswith(
+        "The minister said the plan was ready. "
+    )
+    # Label, not colour only.
+    assert page.locator('.ln[data-line="5"] sup.lbl').inner_text() == "REPEAT"
+
+    # Hover shows code, name, severity, message and the fix as before/after.
+    mark.hover()
+    pop = page.locator("#popover")
+    pop.wait_for(state="visible")
+    text = pop.inner_text()
+    for part in ("PU001", "doubled-stop", "warning", "doubled full stop", "before", "after"):
+        assert part in text.lower() or part in text, part
+    assert pop.locator("del").inner_text() == ".."
+    assert pop.locator("ins").inner_text() == "."
+
+    var, colours = screenshot_stats(page.screenshot())
+    assert var > 100 and colours > 20, (var, colours)
+    assert probe.problems() == []
+
+
+def test_side_list_scrolls_and_rule_docs(probe: PageProbe, report: Path) -> None:
+    page = probe.open(report)
+    open_article(page, "one.txt")
+    items = page.locator("#art-findings li.finding")
+    assert items.count() == 3
+    assert [items.nth(i).locator("code").first.inner_text() for i in range(3)] == ["PU001", "SD002", "RP001"]
+    items.nth(1).locator("button.go").click()
+    assert "current" in (page.locator('.ln[data-line="3"] mark.hl').get_attribute("class") or "")
+    # Rule code links to the embedded documentation.
+    items.nth(1).locator("a[href='#rule-SD002']").click()
+    page.wait_for_selector("#view-rules:not([hidden])")
+    doc = page.locator("#rule-SD002")
+    assert doc.is_visible()
+    assert "Why it matters" in doc.inner_text()
+    assert doc.locator(".examples.bad mark").count() >= 1
+
+
+def test_keyboard(probe: PageProbe, report: Path) -> None:
+    page = probe.open(report)
+    open_article(page, "one.txt")
+    page.locator("body").focus()
+    page.keyboard.press("j")
+    assert page.locator("#art-findings li.current code").first.inner_text() == "PU001"
+    page.keyboard.press("j")
+    assert page.locator("#art-findings li.current code").first.inner_text() == "SD002"
+    page.keyboard.press("k")
+    page.keyboard.press("k")  # wraps to the last finding
+    assert page.locator("#art-findings li.current code").first.inner_text() == "RP001"
+    page.keyboard.press("a")
+    assert page.locator("#art-findings li.current button[data-decision=accepted]").get_attribute("aria-pressed") == "true"
+    page.keyboard.press("u")
+    assert page.locator("#art-findings li.current button[data-decision=accepted]").get_attribute("aria-pressed") == "false"
+    page.keyboard.press("/")
+    page.wait_for_selector("#view-articles:not([hidden])")
+    expect(page.locator("#q")).to_be_focused()
+
+
+def test_review_export_and_waive_roundtrip(
+    probe: PageProbe, report: Path, corpus: Path, tmp_path: Path
+) -> None:
+    page = probe.open(report)
+    open_article(page, "two.txt")
+    item = page.locator("#art-findings li.finding").first
+    assert item.locator("code").first.inner_text() == "PU001"
+    item.locator("input").fill("headline style")
+    item.locator("button[data-decision=false-positive]").click()
+    assert page.inner_text("#decision-count") == "1 decision"
+
+    # Decisions persist in local storage for this report.
+    page.reload()
+    page.wait_for_selector("body[data-ready]", state="attached")
+    open_article(page, "two.txt")
+    item = page.locator("#art-findings li.finding").first
+    assert item.locator("button[data-decision=false-positive]").get_attribute("aria-pressed") == "true"
+    assert item.locator("input").input_value() == "headline style"
+
+    with page.expect_download() as dl:
+        page.click("#export")
+    path = tmp_path / "waivers.json"
+    dl.value.save_as(path)
+    exported = json.loads(path.read_text(encoding="utf-8"))
+    waivers = parse_waivers(exported, str(path))
+    assert len(waivers) == 1
+    w = waivers[0]
+    assert (w.article, w.rule, w.decision, w.reason, w.text) == ("site-b/two.txt", "PU001", "false-positive", "headline style", "..")
+
+    # The first run counted the finding; with the waivers it is listed but waived.
+    before = load_json_report(report.parent)
+    art = next(a for a in before["articles"] if a["id"] == "site-b/two.txt")
+    assert art["score"] < 100 and w.key == art["findings"][0]["key"]
+    out = tmp_path / "rerun"
+    proc = run_check([str(corpus), "-o", str(out), "--waivers", str(path)])
+    assert proc.returncode == 0, proc.stderr
+    after = load_json_report(out)
+    art = next(a for a in after["articles"] if a["id"] == "site-b/two.txt")
+    assert art["findings"][0]["waived"] == "false-positive: headline style"
+    assert art["score"] == 100.0
+    assert after["summary"]["waived"] == 1
+
+    # The new report shows the waiver and keeps the decision (same report id).
+    page.goto((out / "audit.html").resolve().as_uri())
+    page.wait_for_selector("body[data-ready]", state="attached")
+    open_article(page, "two.txt")
+    item = page.locator("#art-findings li.finding").first
+    assert "Waived in this run: false-positive: headline style" in item.inner_text()
+    assert page.inner_text("#decision-count") == "1 decision"
+    assert probe.problems() == []
+
+
+XSS_TEXT = (
+    "Breaking news.. </script><script>alert(1)</script> and \"><img src=x onerror=alert(1)> "
+    "then <svg onload=alert(1)> and javascript:alert(1) or "
+    "<a href=\"javascript:alert(1)\">read more</a> <!-- <script>window.__xss=1</script>\n"
+    "Second line \u2028 with a line separator. <img src=x onerror=\"window.__xss=1\">\n"
+)
+
+
+@pytest.fixture(scope="module")
+def xss_report(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("xss")
+    rec = {
+        "id": "x\"><img src=x onerror=alert(1)>",
+        "title": "</script><script>alert(1)</script>",
+        "site": "<img src=x onerror=alert(1)>",
+        "text": XSS_TEXT,
+    }
+    (root / "x.jsonl").write_text(json.dumps(rec) + "\n", encoding="utf-8")
+    out = root / "out"
+    proc = run_check(
+        [str(root / "x.jsonl"), "-o", str(out), "--id-field", "id", "--title-field", "title", "--source-field", "site"]
+    )
+    assert proc.returncode in (0, 1), proc.stderr
+    return out / "audit.html"
+
+
+def test_hostile_article_never_executes(probe: PageProbe, xss_report: Path) -> None:
+    page = probe.open(xss_report)
+    # Overview (server-rendered worst list and sources), list, article, rules.
+    assert "</script><script>alert(1)</script>" in page.inner_text("#view-overview")
+    page.click("nav.tabs a[data-tab=articles]")
+    page.wait_for_selector("#rows tr")
+    assert page.inner_text("#rows tr td.title a") == "</script><script>alert(1)</script>"
+    page.click("#rows tr td.title a")
+    page.wait_for_selector("#view-article:not([hidden])")
+    text = page.inner_text("#art-text")
+    assert "</script><script>alert(1)</script>" in text
+    assert '"><img src=x onerror=alert(1)>' in text
+    page.keyboard.press("j")
+    page.locator("#art-text mark.hl").first.hover()
+    page.click("nav.tabs a[data-tab=rules]")
+    page.click("nav.tabs a[data-tab=overview]")
+    page.wait_for_timeout(300)
+
+    assert probe.dialogs == []
+    assert page.evaluate("window.__xss") is None
+    assert page.locator("img").count() == 0
+    assert page.locator("svg:not(.chart)").count() == 0
+    assert page.locator("a[href^='javascript:' i]").count() == 0
+    # The only executable script is the report's own (CSP-hashed) one.
+    assert page.evaluate("[...document.scripts].filter(s => !s.type).length") == 1
+    assert probe.errors == []
+
+
+def test_narrow_window(browser: Any, report: Path) -> None:
+    context = browser.new_context(viewport={"width": 420, "height": 800})
+    try:
+        page = context.new_page()
+        probe = PageProbe(page)
+        probe.open(report, "#article/0")
+        page.wait_for_selector("#view-article:not([hidden])")
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+        var, colours = screenshot_stats(page.screenshot())
+        assert var > 100 and colours > 20
+        page.evaluate("location.hash = '#articles'")
+        page.wait_for_selector("#view-articles:not([hidden])")
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+        assert probe.problems() == []
+    finally:
+        context.close()
+
+
+def test_capped_article_shows_findings_in_context(probe: PageProbe, tmp_path: Path) -> None:
+    from audit.config import Config
+    from audit.engine import audit_article, make_plan
+    from audit.model import Article
+    from audit.reporters import RunMeta
+    from audit.reporters.html import HtmlReporter
+    from audit.summary import SummaryBuilder
+
+    plan = make_plan(Config())
+    meta = RunMeta(version="test", rules=plan.rules, config=Config().fingerprint())
+    rep = HtmlReporter(meta, max_total_chars=len(ONE))
+    summary = SummaryBuilder()
+    chunks = [rep.header()]
+    for i, text in enumerate((ONE, TWO)):
+        result = audit_article(Article(id=f"a{i}", text=text), plan)
+        summary.add(result)
+        chunks.append(rep.article(result))
+    chunks.append(rep.footer(summary.build(), []))
+    path = tmp_path / "audit.html"
+    path.write_text("".join(chunks), encoding="utf-8")
+
+    page = probe.open(path)
+    assert "Full text is embedded for 1 articles; 1 articles show their findings" in page.inner_text("#cap-note")
+    page.evaluate("location.hash = '#id=a1'")
+    page.wait_for_selector("#view-article:not([hidden])")
+    assert page.is_visible("#art-note")
+    line = page.locator("#art-text .ln").first
+    assert line.locator("mark.hl").inner_text() == ".."
+    assert "Prices rose sharply" in line.inner_text()
+    assert probe.problems() == []
+
+
+@pytest.mark.skipif(not os.environ.get("MTAUDIT_E2E_PERF"), reason="set MTAUDIT_E2E_PERF=1 to measure 20,000 articles")
+def test_measure_20k(probe: PageProbe, tmp_path: Path) -> None:
+    """Size and time to open for 20,000 articles (prints the figures)."""
+    n = int(os.environ.get("MTAUDIT_E2E_PERF_N", "20000"))
+    paras = [ONE, TWO, THREE, "source site-12\n", "A long paragraph about the economy. " * 12 + "\n"]
+    with open(tmp_path / "big.jsonl", "w", encoding="utf-8") as fh:
+        for i in range(n):
+            text = "".join(paras[(i + k) % len(paras)] for k in range(7))
+            fh.write(json.dumps({"id": f"doc-{i:05d}", "title": f"Story {i}", "site": f"site-{i % 40}", "text": text}) + "\n")
+    out = tmp_path / "out"
+    t0 = time.perf_counter()
+    proc = run_check([str(tmp_path / "big.jsonl"), "-o", str(out), "--id-field", "id", "--title-field", "title", "--source-field", "site"])
+    t_check = time.perf_counter() - t0
+    assert proc.returncode in (0, 1), proc.stderr
+    size = (out / "audit.html").stat().st_size
+    page = probe.page
+    t0 = time.perf_counter()
+    page.goto((out / "audit.html").resolve().as_uri())
+    page.wait_for_selector("body[data-ready]", state="attached")
+    t_open = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    page.evaluate("location.hash = '#articles'")
+    page.wait_for_selector("#rows tr")
+    t_list = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    page.fill("#q", "doc-19999" if n >= 20000 else "doc-00001")
+    expect(page.locator("#rows tr")).to_have_count(1)
+    t_search = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    page.click("#rows tr td.title a")
+    page.wait_for_selector("#view-article:not([hidden])")
+    t_article = time.perf_counter() - t0
+    print(
+        f"\n{n} articles: audit.html {size / 1e6:.1f} MB; check {t_check:.1f} s; open to ready {t_open:.2f} s; "
+        f"list {t_list:.2f} s; search {t_search:.2f} s; article {t_article:.2f} s"
+    )
+    assert probe.problems() == []
