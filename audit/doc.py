@@ -7,6 +7,7 @@ once. Rules must treat it as read-only.
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
@@ -19,6 +20,7 @@ if TYPE_CHECKING:
 
 # Opening → closing quote pairs recognised when computing quoted regions.
 _QUOTE_PAIRS = {"\u201c": "\u201d", "\u201e": "\u201c", "\u00ab": "\u00bb", '"': '"'}
+_QUOTE_OPEN = re.compile("[" + "".join(_QUOTE_PAIRS) + "]")
 
 
 class Doc:
@@ -51,6 +53,13 @@ class Doc:
         return _text.word_spans(self.text)
 
     @cached_property
+    def word_count(self) -> int:
+        """``len(self.words)``, without building the spans unless a rule
+        already did."""
+        words = self.__dict__.get("words")
+        return len(words) if words is not None else _text.word_count(self.text)
+
+    @cached_property
     def line_index(self) -> _text.LineIndex:
         return _text.LineIndex(self.text)
 
@@ -68,20 +77,19 @@ class Doc:
         """
         t = self.text
         spans: list[tuple[int, int]] = []
+        if _QUOTE_OPEN.search(t) is None:
+            return spans
+        search = _QUOTE_OPEN.search
         for ps, pe in self.paragraphs:
-            i = ps
-            while i < pe:
-                c = t[i]
-                close = _QUOTE_PAIRS.get(c)
-                if close is None:
-                    i += 1
-                    continue
-                j = t.find(close, i + 1, pe)
+            m = search(t, ps, pe)
+            while m is not None:
+                i = m.start()
+                j = t.find(_QUOTE_PAIRS[t[i]], i + 1, pe)
                 if j == -1:
                     spans.append((i, pe))
                     break
                 spans.append((i, j + 1))
-                i = j + 1
+                m = search(t, j + 1, pe)
         return spans
 
     @cached_property

@@ -198,7 +198,7 @@ def run_rules(doc: Doc, rules: list[Rule], config: Config) -> list[Finding]:
 def compute_stats(doc: Doc, plan: Plan) -> dict[str, Any]:
     stats: dict[str, Any] = {
         "chars": len(doc.text),
-        "words": len(doc.words),
+        "words": doc.word_count,
         "sentences": len(doc.sentences),
         "paragraphs": len(doc.paragraphs),
     }
