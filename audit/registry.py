@@ -256,6 +256,12 @@ def register_rule(r: Rule) -> None:
     _RULES[r.code] = r
 
 
+def unregister_rule(code: str) -> None:
+    """Remove a rule added with ``register_rule`` (user pattern rules are
+    scoped to one configuration)."""
+    _RULES.pop(code, None)
+
+
 def discover() -> None:
     """Import every module of the ``rules`` package (once)."""
     global _DISCOVERED

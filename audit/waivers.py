@@ -12,14 +12,22 @@ hand)::
 ``key`` is ``audit.engine.finding_key`` — article id, rule and the flagged
 text with a little context — so a waiver survives edits elsewhere in the
 article. ``decision`` is ``false-positive`` or ``accepted``; ``reason``,
-``expires`` (ISO date, inclusive) and ``text`` are optional.
+``expires`` (ISO date, inclusive: the waiver holds through that day) and
+``text`` are optional.
+
+An expired waiver no longer applies (its finding counts again) and is
+reported; so is an unused one — a waiver for an article that was audited
+with the waiver's rule selected, whose finding no longer occurs.
 """
 
 from __future__ import annotations
 
+import datetime as _dt
 import json
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, field
+from typing import Any, Iterable
+
+from .model import ArticleResult
 
 DECISIONS = ("false-positive", "accepted")
 
@@ -37,6 +45,10 @@ class Waiver:
     reason: str = ""
     expires: str | None = None
     text: str | None = None
+
+    def expired(self, today: _dt.date) -> bool:
+        """Is the waiver past its expiry date (which is inclusive)?"""
+        return self.expires is not None and _dt.date.fromisoformat(self.expires) < today
 
     def label(self) -> str:
         return f"{self.decision}: {self.reason}" if self.reason else self.decision
@@ -70,6 +82,17 @@ def parse_waivers(data: Any, path: str = "<waivers>") -> list[Waiver]:
         decision = w.get("decision", "accepted")
         if decision not in DECISIONS:
             raise WaiverError(f"{where}: 'decision' must be one of {', '.join(DECISIONS)}")
+        expires = w.get("expires")
+        if expires is not None:
+            if not isinstance(expires, str):
+                raise WaiverError(f"{where}: 'expires' must be a date such as \"2027-01-31\"")
+            try:
+                _dt.date.fromisoformat(expires)
+            except ValueError:
+                raise WaiverError(f"{where}: 'expires' must be a date such as \"2027-01-31\", got {expires!r}") from None
+        for k in ("reason", "text"):
+            if w.get(k) is not None and not isinstance(w[k], str):
+                raise WaiverError(f"{where}: '{k}' must be a string")
         out.append(
             Waiver(
                 article=w["article"],
@@ -77,7 +100,7 @@ def parse_waivers(data: Any, path: str = "<waivers>") -> list[Waiver]:
                 key=w["key"],
                 decision=decision,
                 reason=str(w.get("reason") or ""),
-                expires=w.get("expires"),
+                expires=expires,
                 text=w.get("text"),
             )
         )
@@ -98,3 +121,48 @@ def load_waivers(path: str) -> list[Waiver]:
 def waiver_map(waivers: list[Waiver]) -> dict[str, str]:
     """key → label, as the engine wants it."""
     return {w.key: w.label() for w in waivers}
+
+
+@dataclass
+class WaiverSet:
+    """The waivers of a run: which apply, which expired, which went unused.
+
+    ``active()`` is what the engine matches findings against; feed every
+    audited article to ``observe`` and read ``unused()`` at the end.
+    """
+
+    waivers: list[Waiver]
+    today: _dt.date = field(default_factory=_dt.date.today)
+    #: rule codes that ran (a waiver for a rule that did not run is not "unused")
+    rules: frozenset[str] | None = None
+    _used: set[str] = field(default_factory=set)
+    _articles: set[str] = field(default_factory=set)
+
+    def active(self) -> dict[str, str]:
+        """key → label of the waivers that have not expired."""
+        return waiver_map([w for w in self.waivers if not w.expired(self.today)])
+
+    def expired(self) -> list[Waiver]:
+        return [w for w in self.waivers if w.expired(self.today)]
+
+    def observe(self, result: ArticleResult) -> None:
+        self._articles.add(result.article.id)
+        for f in result.findings:
+            if f.waived and f.key:
+                self._used.add(f.key)
+
+    def observe_all(self, results: Iterable[ArticleResult]) -> None:
+        for r in results:
+            self.observe(r)
+
+    def unused(self) -> list[Waiver]:
+        """Unexpired waivers of audited articles (and rules that ran) that
+        matched no finding."""
+        return [
+            w
+            for w in self.waivers
+            if w.article in self._articles
+            and w.key not in self._used
+            and not w.expired(self.today)
+            and (self.rules is None or w.rule in self.rules)
+        ]

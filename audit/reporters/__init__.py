@@ -30,6 +30,8 @@ class RunMeta:
     config: dict[str, Any] = field(default_factory=dict)
     #: Colour output (text reporter, TTY only).
     color: bool = False
+    #: Text reporter: print counts per rule instead of every finding.
+    statistics: bool = False
 
 
 class Reporter:
@@ -62,7 +64,7 @@ def register(name: str) -> Callable[[type[Reporter]], type[Reporter]]:
 
 def _load() -> None:
     # Importing the modules registers their formats.
-    from . import html, json, text  # noqa: F401
+    from . import github, html, json, jsonl, junit, sarif, text  # noqa: F401
 
 
 def formats() -> list[str]:
