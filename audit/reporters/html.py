@@ -51,7 +51,7 @@ from . import Reporter, register
 MAX_ARTICLE_CHARS = 1_000_000
 #: Default cap on all embedded article text (characters, about as many
 #: bytes for English news). Past it articles are embedded findings-only.
-MAX_TOTAL_CHARS = 50_000_000
+MAX_TOTAL_CHARS = 64_000_000
 #: Characters of context kept around each finding of a findings-only article.
 CONTEXT_CHARS = 80
 #: Overview lists are capped so the footer stays small on huge runs.

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import time
 from pathlib import Path
 from typing import Any
@@ -51,8 +52,14 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def report(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("report")
     proc = run_check([str(corpus), "-o", str(out)])
-    assert proc.returncode == 0, proc.stderr
+    assert_audited(proc)
     return out / "audit.html"
+
+
+def assert_audited(proc: Any) -> None:
+    """The run audited everything (gate results aside: exit 2 means input
+    or usage errors)."""
+    assert proc.returncode != 2 and "Traceback" not in proc.stderr, proc.stderr
 
 
 def open_article(page: Any, article_id: str) -> None:
@@ -61,6 +68,20 @@ def open_article(page: Any, article_id: str) -> None:
     expect(page.locator("#rows tr")).to_have_count(1)
     page.click("#rows tr td.title a")
     page.wait_for_selector("#view-article:not([hidden])")
+
+
+def finding_codes(page: Any) -> list[str]:
+    """Rule codes of the side list, in its order."""
+    return page.locator("#art-findings li.finding .head code").all_inner_texts()
+
+
+def article_text(page: Any) -> str:
+    """The rendered article text without line numbers, zone and category labels."""
+    return page.evaluate(
+        "() => [...document.querySelectorAll('#art-text .tx')].map(t => {"
+        " const c = t.cloneNode(true); c.querySelectorAll('sup').forEach(s => s.remove());"
+        " return c.textContent; }).join('')"
+    )
 
 
 def test_overview_renders_and_is_not_blank(probe: PageProbe, report: Path) -> None:
@@ -98,9 +119,7 @@ def test_filter_open_article_and_highlight(probe: PageProbe, report: Path) -> No
     # The repeated sentence is the second one on line 5, not the first.
     rep = page.locator('.ln[data-line="5"] mark.hl.cat-repetition')
     assert rep.inner_text() == "The minister said the plan was ready."
-    assert page.locator('.ln[data-line="5"] .tx').inner_text().startswith(
-        "The minister said the plan was ready. "
-    )
+    assert article_text(page).endswith("ready. The minister said the plan was ready.")
     # Label, not colour only.
     assert page.locator('.ln[data-line="5"] sup.lbl').inner_text() == "REPEAT"
 
@@ -123,12 +142,15 @@ def test_side_list_scrolls_and_rule_docs(probe: PageProbe, report: Path) -> None
     page = probe.open(report)
     open_article(page, "one.txt")
     items = page.locator("#art-findings li.finding")
-    assert items.count() == 3
-    assert [items.nth(i).locator("code").first.inner_text() for i in range(3)] == ["PU001", "SD002", "RP001"]
-    items.nth(1).locator("button.go").click()
+    codes = [c for c in finding_codes(page) if c in ("PU001", "SD002", "RP001")]
+    assert codes == ["PU001", "SD002", "RP001"]  # reading order
+    sd = page.locator("#art-findings li.finding", has=page.locator("code", has_text="SD002")).first
+    sd.locator("button.go").click()
     assert "current" in (page.locator('.ln[data-line="3"] mark.hl').get_attribute("class") or "")
+    assert "current" in (sd.get_attribute("class") or "")
+    assert items.count() >= 3
     # Rule code links to the embedded documentation.
-    items.nth(1).locator("a[href='#rule-SD002']").click()
+    sd.locator("a[href='#rule-SD002']").click()
     page.wait_for_selector("#view-rules:not([hidden])")
     doc = page.locator("#rule-SD002")
     assert doc.is_visible()
@@ -139,14 +161,16 @@ def test_side_list_scrolls_and_rule_docs(probe: PageProbe, report: Path) -> None
 def test_keyboard(probe: PageProbe, report: Path) -> None:
     page = probe.open(report)
     open_article(page, "one.txt")
+    codes = finding_codes(page)
+    current = page.locator("#art-findings li.current code").first
     page.locator("body").focus()
     page.keyboard.press("j")
-    assert page.locator("#art-findings li.current code").first.inner_text() == "PU001"
+    assert current.inner_text() == codes[0] == "PU001"
     page.keyboard.press("j")
-    assert page.locator("#art-findings li.current code").first.inner_text() == "SD002"
+    assert current.inner_text() == codes[1]
     page.keyboard.press("k")
     page.keyboard.press("k")  # wraps to the last finding
-    assert page.locator("#art-findings li.current code").first.inner_text() == "RP001"
+    assert current.inner_text() == codes[-1]
     page.keyboard.press("a")
     assert page.locator("#art-findings li.current button[data-decision=accepted]").get_attribute("aria-pressed") == "true"
     page.keyboard.press("u")
@@ -161,8 +185,7 @@ def test_review_export_and_waive_roundtrip(
 ) -> None:
     page = probe.open(report)
     open_article(page, "two.txt")
-    item = page.locator("#art-findings li.finding").first
-    assert item.locator("code").first.inner_text() == "PU001"
+    item = page.locator("#art-findings li.finding", has=page.locator("code", has_text="PU001")).first
     item.locator("input").fill("headline style")
     item.locator("button[data-decision=false-positive]").click()
     assert page.inner_text("#decision-count") == "1 decision"
@@ -171,7 +194,7 @@ def test_review_export_and_waive_roundtrip(
     page.reload()
     page.wait_for_selector("body[data-ready]", state="attached")
     open_article(page, "two.txt")
-    item = page.locator("#art-findings li.finding").first
+    item = page.locator("#art-findings li.finding", has=page.locator("code", has_text="PU001")).first
     assert item.locator("button[data-decision=false-positive]").get_attribute("aria-pressed") == "true"
     assert item.locator("input").input_value() == "headline style"
 
@@ -188,21 +211,22 @@ def test_review_export_and_waive_roundtrip(
     # The first run counted the finding; with the waivers it is listed but waived.
     before = load_json_report(report.parent)
     art = next(a for a in before["articles"] if a["id"] == "site-b/two.txt")
-    assert art["score"] < 100 and w.key == art["findings"][0]["key"]
+    score_before = art["score"]
+    assert w.key == next(f["key"] for f in art["findings"] if f["rule"] == "PU001")
     out = tmp_path / "rerun"
     proc = run_check([str(corpus), "-o", str(out), "--waivers", str(path)])
-    assert proc.returncode == 0, proc.stderr
+    assert_audited(proc)
     after = load_json_report(out)
     art = next(a for a in after["articles"] if a["id"] == "site-b/two.txt")
-    assert art["findings"][0]["waived"] == "false-positive: headline style"
-    assert art["score"] == 100.0
+    assert next(f for f in art["findings"] if f["rule"] == "PU001")["waived"] == "false-positive: headline style"
+    assert art["score"] > score_before
     assert after["summary"]["waived"] == 1
 
     # The new report shows the waiver and keeps the decision (same report id).
     page.goto((out / "audit.html").resolve().as_uri())
     page.wait_for_selector("body[data-ready]", state="attached")
     open_article(page, "two.txt")
-    item = page.locator("#art-findings li.finding").first
+    item = page.locator("#art-findings li.finding", has=page.locator("code", has_text="PU001")).first
     assert "Waived in this run: false-positive: headline style" in item.inner_text()
     assert page.inner_text("#decision-count") == "1 decision"
     assert probe.problems() == []
@@ -230,7 +254,7 @@ def xss_report(tmp_path_factory: pytest.TempPathFactory) -> Path:
     proc = run_check(
         [str(root / "x.jsonl"), "-o", str(out), "--id-field", "id", "--title-field", "title", "--source-field", "site"]
     )
-    assert proc.returncode in (0, 1), proc.stderr
+    assert_audited(proc)
     return out / "audit.html"
 
 
@@ -243,8 +267,8 @@ def test_hostile_article_never_executes(probe: PageProbe, xss_report: Path) -> N
     assert page.inner_text("#rows tr td.title a") == "</script><script>alert(1)</script>"
     page.click("#rows tr td.title a")
     page.wait_for_selector("#view-article:not([hidden])")
-    text = page.inner_text("#art-text")
-    assert "</script><script>alert(1)</script>" in text
+    text = article_text(page)
+    assert text == XSS_TEXT.replace("\n", "")
     assert '"><img src=x onerror=alert(1)>' in text
     page.keyboard.press("j")
     page.locator("#art-text mark.hl").first.hover()
@@ -280,7 +304,8 @@ def test_narrow_window(browser: Any, report: Path) -> None:
         context.close()
 
 
-def test_capped_article_shows_findings_in_context(probe: PageProbe, tmp_path: Path) -> None:
+def build_report(path: Path, texts: list[str], extra: dict[str, Any] | None = None, **limits: int) -> Path:
+    """Render a report in process (for reporter options the CLI does not expose)."""
     from audit.config import Config
     from audit.engine import audit_article, make_plan
     from audit.model import Article
@@ -290,17 +315,21 @@ def test_capped_article_shows_findings_in_context(probe: PageProbe, tmp_path: Pa
 
     plan = make_plan(Config())
     meta = RunMeta(version="test", rules=plan.rules, config=Config().fingerprint())
-    rep = HtmlReporter(meta, max_total_chars=len(ONE))
+    rep = HtmlReporter(meta, **limits)
     summary = SummaryBuilder()
     chunks = [rep.header()]
-    for i, text in enumerate((ONE, TWO)):
+    for i, text in enumerate(texts):
         result = audit_article(Article(id=f"a{i}", text=text), plan)
+        result.extra.update(extra or {})
         summary.add(result)
         chunks.append(rep.article(result))
     chunks.append(rep.footer(summary.build(), []))
-    path = tmp_path / "audit.html"
     path.write_text("".join(chunks), encoding="utf-8")
+    return path
 
+
+def test_capped_article_shows_findings_in_context(probe: PageProbe, tmp_path: Path) -> None:
+    path = build_report(tmp_path / "audit.html", [ONE, TWO], max_total_chars=len(ONE))
     page = probe.open(path)
     assert "Full text is embedded for 1 articles; 1 articles show their findings" in page.inner_text("#cap-note")
     page.evaluate("location.hash = '#id=a1'")
@@ -312,20 +341,66 @@ def test_capped_article_shows_findings_in_context(probe: PageProbe, tmp_path: Pa
     assert probe.problems() == []
 
 
+def test_zones_in_the_margin(probe: PageProbe, tmp_path: Path) -> None:
+    zones = [
+        {"zone": "headline", "start_line": 1, "end_line": 1},
+        {"zone": "body", "start_line": 2, "end_line": 4},
+        {"zone": "footer", "start_line": 5, "end_line": 6},
+    ]
+    path = build_report(tmp_path / "audit.html", [ONE], extra={"zones": zones})
+    page = probe.open(path, "#article/0")
+    page.wait_for_selector("#view-article:not([hidden])")
+    labels = page.locator("#art-text .ln.zone-start .zone")
+    assert labels.all_inner_texts() == ["headline", "body", "footer"]
+    assert "z-body" in (page.locator('.ln[data-line="3"]').get_attribute("class") or "")
+    assert page.locator('.ln[data-line="3"] .zone').get_attribute("title") == "zone: body"
+    assert probe.problems() == []
+
+
+SUBJECTS = ["The minister", "A spokesperson", "The council", "Local police", "The company", "Analysts", "Residents", "The alliance"]
+VERBS = ["said", "confirmed", "warned", "announced", "reported", "argued", "denied", "expected"]
+OBJECTS = [
+    "that talks would resume on {d}", "a rise of {n} percent in exports", "new measures for the border region",
+    "that {n} troops would arrive by {d}", "a review of the budget", "delays at the port", "a meeting with union leaders",
+    "the decision to close {n} offices", "fresh elections in the spring", "a deal worth {n} million euros",
+]
+DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday"]
+
+
+def news_like(i: int, sentences: int = 44) -> str:
+    """A deterministic news-like article of about 2,900 characters with
+    zero to three defects the current rules report."""
+    rnd = random.Random(i)
+    paras: list[str] = []
+    for p in range(sentences // 4):
+        sents = []
+        for _ in range(4):
+            obj = rnd.choice(OBJECTS).format(d=rnd.choice(DAYS), n=rnd.randint(2, 900))
+            sents.append(f"{rnd.choice(SUBJECTS)} {rnd.choice(VERBS)} {obj} (item {p}-{len(sents)}-{rnd.randint(0, 10**6)}).")
+        paras.append(" ".join(sents))
+    defects = rnd.randint(0, 3)
+    if defects >= 1:
+        paras[1] = paras[1].replace(").", ")..", 1)
+    if defects >= 2:
+        paras.insert(3, f"source site-{rnd.randint(1, 99)}")
+    if defects >= 3:
+        paras[4] = paras[4] + " " + paras[4].split(". ")[0] + "."
+    return "\n\n".join(paras) + "\n"
+
+
 @pytest.mark.skipif(not os.environ.get("MTAUDIT_E2E_PERF"), reason="set MTAUDIT_E2E_PERF=1 to measure 20,000 articles")
 def test_measure_20k(probe: PageProbe, tmp_path: Path) -> None:
     """Size and time to open for 20,000 articles (prints the figures)."""
     n = int(os.environ.get("MTAUDIT_E2E_PERF_N", "20000"))
-    paras = [ONE, TWO, THREE, "source site-12\n", "A long paragraph about the economy. " * 12 + "\n"]
     with open(tmp_path / "big.jsonl", "w", encoding="utf-8") as fh:
         for i in range(n):
-            text = "".join(paras[(i + k) % len(paras)] for k in range(7))
-            fh.write(json.dumps({"id": f"doc-{i:05d}", "title": f"Story {i}", "site": f"site-{i % 40}", "text": text}) + "\n")
+            fh.write(json.dumps({"id": f"doc-{i:05d}", "title": f"Story {i}", "site": f"site-{i % 40}", "text": news_like(i)}) + "\n")
     out = tmp_path / "out"
     t0 = time.perf_counter()
     proc = run_check([str(tmp_path / "big.jsonl"), "-o", str(out), "--id-field", "id", "--title-field", "title", "--source-field", "site"])
     t_check = time.perf_counter() - t0
-    assert proc.returncode in (0, 1), proc.stderr
+    assert_audited(proc)
+    report = load_json_report(out)["summary"]
     size = (out / "audit.html").stat().st_size
     page = probe.page
     t0 = time.perf_counter()
@@ -344,8 +419,9 @@ def test_measure_20k(probe: PageProbe, tmp_path: Path) -> None:
     page.click("#rows tr td.title a")
     page.wait_for_selector("#view-article:not([hidden])")
     t_article = time.perf_counter() - t0
+    heap = page.evaluate("performance.memory ? performance.memory.usedJSHeapSize : 0")
     print(
-        f"\n{n} articles: audit.html {size / 1e6:.1f} MB; check {t_check:.1f} s; open to ready {t_open:.2f} s; "
-        f"list {t_list:.2f} s; search {t_search:.2f} s; article {t_article:.2f} s"
+        f"\n{n} articles, {report['findings']} findings: audit.html {size / 1e6:.1f} MB; check {t_check:.1f} s; open to ready {t_open:.2f} s; "
+        f"list {t_list:.2f} s; search {t_search:.2f} s; article {t_article:.2f} s; JS heap {heap / 1e6:.0f} MB"
     )
     assert probe.problems() == []
