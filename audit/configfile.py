@@ -65,6 +65,8 @@ class Loaded:
     origins: dict[str, str] = field(default_factory=dict)
     #: the configuration file used, if any
     path: str | None = None
+    #: how its keys are spelled in error messages ("tool.mtaudit." in a pyproject.toml)
+    prefix: str = ""
 
 
 # -- value checkers ------------------------------------------------------------
@@ -532,6 +534,7 @@ def load(
     table, shown, prefix = read_config_file(file)
     base = str(file.resolve().parent)
     loaded.path = shown
+    loaded.prefix = prefix
     apply_table(loaded, table, _Ctx(shown, prefix, base), shown)
     return loaded
 
@@ -566,15 +569,21 @@ def finalize(loaded: Loaded) -> list[Any]:
     expand severity overrides to rule codes. Returns the installed rules."""
     from .patterns import install
 
+    rules = install(list(loaded.config.patterns))
+    check_selectors(loaded)
+    return rules
+
+
+def check_selectors(loaded: Loaded) -> None:
+    """Check every rule selector of the configuration (the user pattern
+    rules must be installed) and expand severity overrides to codes."""
     cfg = loaded.config
-    rules = install(list(cfg.patterns))
 
     def origin_of(k: str) -> tuple[str, str]:
         o = loaded.origins.get(k, DEFAULT_ORIGIN)
         if o.startswith("--"):
             return "", o
-        prefix = "tool.mtaudit." if loaded.path and loaded.path.endswith(PYPROJECT) else ""
-        return o, f"{prefix}{k}"
+        return o, f"{loaded.prefix}{k}"
 
     def check(k: str, selectors: list[str]) -> None:
         bad = registry.unknown_selectors(selectors)
@@ -598,7 +607,6 @@ def finalize(loaded: Loaded) -> list[Any]:
     if cfg.warn_under < cfg.fail_under:
         file, key = origin_of("warn-under" if "warn-under" in loaded.origins else "fail-under")
         raise ConfigError(file, key, f"warn-under ({cfg.warn_under:g}) must not be below fail-under ({cfg.fail_under:g})")
-    return rules
 
 
 def _specificity(selector: str) -> tuple[int, int]:

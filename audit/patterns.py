@@ -160,6 +160,34 @@ class _Sets:
         return frozenset(out)
 
 
+def _first(node: tuple[Any, Any], sets: _Sets) -> frozenset[str]:
+    """Probe characters a node can begin with."""
+    op, av = node
+    if op in _SINGLE_CHAR:
+        return sets.of_leaf(node)
+    if op in _REPEATS:
+        return _first_seq(av[2], sets)
+    if op is _c.SUBPATTERN:
+        return _first_seq(av[3], sets)
+    if op is _c.ATOMIC_GROUP:
+        return _first_seq(av, sets)
+    if op is _c.BRANCH:
+        out: frozenset[str] = frozenset()
+        for b in av[1]:
+            out |= _first_seq(b, sets)
+        return out
+    return frozenset()
+
+
+def _first_seq(items: list[Any], sets: _Sets) -> frozenset[str]:
+    out: frozenset[str] = frozenset()
+    for n in items:
+        out |= _first(n, sets)
+        if not _nullable(n):
+            break
+    return out
+
+
 def _nullable(node: tuple[Any, Any]) -> bool:
     op, av = node
     if op is _c.AT or op in (_c.ASSERT, _c.ASSERT_NOT):
@@ -198,7 +226,7 @@ def _check_sequence(data: list[Any], sets: _Sets) -> None:
                 nop, nav = nxt
                 if nop is _c.AT:
                     continue
-                if _is_variable(nop, nav) and mine & sets.of(nxt):
+                if _is_variable(nop, nav) and mine & _first(nxt, sets):
                     raise PatternError(
                         "two quantifiers that can match the same characters follow each other "
                         "(e.g. \\w+\\s*\\w+); that backtracks in polynomial time — make them disjoint"
