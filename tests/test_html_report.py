@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from audit.config import Config
 from audit.engine import audit_article, make_plan
-from audit.model import Article, ArticleResult, InputError
+from audit.model import Article, InputError
 from audit.reporters import RunMeta, make_reporter
 from audit.reporters.html import CONTEXT_CHARS, HtmlReporter, script_json
 from audit.summary import SummaryBuilder
@@ -252,4 +252,3 @@ def test_registered_as_html_format() -> None:
 def test_empty_run_renders() -> None:
     page, _, _ = build([])
     assert "No articles." in page and page.rstrip().endswith("</html>")
-    assert isinstance(ArticleResult, type)

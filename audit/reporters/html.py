@@ -96,22 +96,16 @@ _env = Environment(
     keep_trailing_newline=False,
 )
 
-_JSON_ESCAPES = {
-    "<": "\\u003c",
-    ">": "\\u003e",
-    "&": "\\u0026",
-    "\u2028": "\\u2028",
-    "\u2029": "\\u2029",
-}
-#: Also lone surrogates (possible in text handed in through the Python API),
-#: which UTF-8 cannot encode: escaped, JSON.parse restores them.
-_JSON_UNSAFE = re.compile("[<>&\u2028\u2029\ud800-\udfff]")
+_JSON_ESCAPES = (
+    ("<", "\\u003c"),
+    (">", "\\u003e"),
+    ("&", "\\u0026"),
+    ("\u2028", "\\u2028"),
+    ("\u2029", "\\u2029"),
+)
+#: Lone surrogates (possible in text handed in through the Python API)
+#: cannot be written as UTF-8: they are escaped too, JSON.parse restores them.
 _SURROGATES = re.compile("[\ud800-\udfff]")
-
-
-def _json_escape(m: re.Match[str]) -> str:
-    ch = m.group(0)
-    return _JSON_ESCAPES.get(ch) or f"\\u{ord(ch):04x}"
 
 
 def displayable(text: str) -> str:
@@ -129,7 +123,12 @@ def script_json(obj: Any) -> Markup:
     gives back the exact original strings.
     """
     s = json.dumps(obj, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
-    return Markup(_JSON_UNSAFE.sub(_json_escape, s))
+    for raw, escaped in _JSON_ESCAPES:
+        if raw in s:
+            s = s.replace(raw, escaped)
+    if _SURROGATES.search(s):
+        s = _SURROGATES.sub(lambda m: f"\\u{ord(m.group(0)):04x}", s)
+    return Markup(s)
 
 
 def csp_hash(source: str) -> str:
@@ -308,6 +307,8 @@ class HtmlReporter(Reporter):
         self._id_hash = hashlib.sha256(b"mtaudit-report\x00")
         self._summaries = {r.code: r.summary for r in meta.rules}
         self._categories = {r.code: r.category for r in meta.rules}
+        # Looked up once: get_template() checks the file on every call.
+        self._article_template = _env.get_template("report_article.html")
 
     # -- header ----------------------------------------------------------
 
@@ -323,8 +324,10 @@ class HtmlReporter(Reporter):
 
     # -- articles --------------------------------------------------------
 
-    def _finding(self, f: Finding, index: LineIndex, text: str, with_context: bool) -> dict[str, Any]:
-        d: dict[str, Any] = {"r": f.rule, "v": f.severity, "s": f.start, "e": f.end, "l": index.line_col(f.start)[0]}
+    def _finding(self, f: Finding, line: int, text: str, with_context: bool) -> dict[str, Any]:
+        """A finding in the report's compact form (message and category
+        only when they differ from the rule's)."""
+        d: dict[str, Any] = {"r": f.rule, "v": f.severity, "s": f.start, "e": f.end, "l": line}
         if f.message != self._summaries.get(f.rule):
             d["m"] = f.message
         if f.category != self._categories.get(f.rule):
@@ -359,7 +362,7 @@ class HtmlReporter(Reporter):
             self._embedded += 1
         else:
             self._capped += 1
-        index = LineIndex(text)
+        index = LineIndex(text) if result.findings else None
         data: dict[str, Any] = {
             "n": n,
             "id": a.id,
@@ -368,7 +371,9 @@ class HtmlReporter(Reporter):
             "b": result.breakdown,
             "stats": result.stats,
             "len": len(text),
-            "f": [self._finding(f, index, text, not embed) for f in result.findings],
+            "f": [self._finding(f, index.line_col(f.start)[0], text, not embed) for f in result.findings]
+            if index is not None
+            else [],
         }
         if a.title is not None:
             data["t"] = a.title
@@ -389,7 +394,7 @@ class HtmlReporter(Reporter):
         self._id_hash.update(a.id.encode("utf-8", "surrogatepass") + b"\x00")
         for f in result.findings:
             self._id_hash.update((f.key or f"{f.rule}:{f.start}:{f.end}").encode("ascii", "replace") + b"\x01")
-        return _env.get_template("report_article.html").render(data=script_json(data))
+        return self._article_template.render(data=script_json(data))
 
     # -- footer ----------------------------------------------------------
 

@@ -473,6 +473,13 @@
     return box;
   }
 
+  /** A finding's extra data ({first: 32}) as "first: 32". */
+  function dataText(d) {
+    return Object.keys(d).map(function (k) {
+      return k + ": " + (typeof d[k] === "string" ? d[k] : JSON.stringify(d[k]));
+    }).join(" · ");
+  }
+
   function findingItem(a, f) {
     var info = ruleInfo(f.r);
     var go = el("button", { type: "button", className: "go", "aria-label": "Show finding " + (order.indexOf(f.i) + 1) + " in the text", text: isTool(f) ? "article" : "line " + f.l });
@@ -486,7 +493,7 @@
     var li = el("li", { className: "finding cat-" + f.c + (decisionOf(f) ? " is-decided" : ""), id: "fi-" + f.i, "data-f": f.i },
       el("div", { className: "head" }, go, el("a", { href: "#rule-" + f.r }, el("code", { text: f.r })), el("span", { text: info.name }), el("span", { className: "sev sev-" + f.v, text: f.v }), catChip(f.c)),
       el("p", { className: "msg", text: f.m }),
-      quote, fixView(a, f), f.d ? el("p", { className: "small muted", text: JSON.stringify(f.d) }) : null,
+      quote, fixView(a, f), f.d ? el("p", { className: "small muted", text: dataText(f.d) }) : null,
       decisionControls(a, f));
     return li;
   }

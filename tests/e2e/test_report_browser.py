@@ -286,6 +286,46 @@ def test_hostile_article_never_executes(probe: PageProbe, xss_report: Path) -> N
     assert probe.errors == []
 
 
+CONTRAST_JS = """
+(selectors) => {
+  function rgb(c) { const m = c.match(/[\\d.]+/g).map(Number); return m.length > 3 && m[3] === 0 ? null : m.slice(0, 3); }
+  function lum(c) {
+    const [r, g, b] = c.map(v => { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); });
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+  }
+  function background(el) {
+    for (; el; el = el.parentElement) { const c = rgb(getComputedStyle(el).backgroundColor); if (c) return c; }
+    return [255, 255, 255];
+  }
+  const out = [];
+  for (const sel of selectors) {
+    for (const el of document.querySelectorAll(sel)) {
+      if (!el.offsetParent) continue;
+      const fg = rgb(getComputedStyle(el).color), bg = background(el);
+      const [hi, lo] = [lum(fg), lum(bg)].sort((a, b) => b - a);
+      out.push([sel, (hi + 0.05) / (lo + 0.05)]);
+    }
+  }
+  return out;
+}
+"""
+
+
+def test_text_contrast_meets_wcag_aa(probe: PageProbe, report: Path) -> None:
+    page = probe.open(report)
+    open_article(page, "one.txt")
+    page.keyboard.press("j")
+    selectors = [
+        ".cat-chip", "sup.lbl", "mark.hl", ".sev", ".status", ".muted", ".ln .no", ".finding .msg",
+        ".fix del", ".fix ins", ".tabs a", ".btn", "#art-meta", ".popover div",
+    ]
+    ratios = page.evaluate(CONTRAST_JS, selectors)
+    seen = {sel for sel, _ in ratios}
+    assert {".cat-chip", "sup.lbl", "mark.hl", ".sev", ".fix del"} <= seen
+    low = [(sel, round(r, 2)) for sel, r in ratios if r < 4.5]
+    assert low == []
+
+
 def test_narrow_window(browser: Any, report: Path) -> None:
     context = browser.new_context(viewport={"width": 420, "height": 800})
     try:
@@ -355,6 +395,27 @@ def test_zones_in_the_margin(probe: PageProbe, tmp_path: Path) -> None:
     assert "z-body" in (page.locator('.ln[data-line="3"]').get_attribute("class") or "")
     assert page.locator('.ln[data-line="3"] .zone').get_attribute("title") == "zone: body"
     assert probe.problems() == []
+
+
+def test_overlapping_findings_nest(probe: PageProbe, tmp_path: Path) -> None:
+    from audit.registry import get_rule
+
+    if get_rule("PU007") is None or get_rule("RP001") is None:
+        pytest.skip("needs PU007 and RP001")
+    text = "The minister said the plan was ready , officials said. The minister said the plan was ready , officials said.\n"
+    page = probe.open(build_report(tmp_path / "audit.html", [text]), "#article/0")
+    page.wait_for_selector("#view-article:not([hidden])")
+    inner = page.locator("mark.hl.multi")
+    assert inner.count() == 1 and inner.inner_text() == " ,"
+    assert "cat-punctuation" in (inner.get_attribute("class") or "")  # the innermost finding's colour
+    assert len((inner.get_attribute("data-f") or "").split()) == 2
+    inner.hover()
+    pop = page.locator("#popover")
+    pop.wait_for(state="visible")
+    assert "PU007" in pop.inner_text() and "RP001" in pop.inner_text()
+    # The outer finding's highlight covers the whole second sentence.
+    marks = page.locator("mark.hl.cat-repetition, mark.hl.multi").all_inner_texts()
+    assert "".join(marks) == "The minister said the plan was ready , officials said."
 
 
 SUBJECTS = ["The minister", "A spokesperson", "The council", "Local police", "The company", "Analysts", "Residents", "The alliance"]
