@@ -28,7 +28,7 @@ name = "test-source-marker"
 message = "scraper source marker '{match}'"
 category = "debris"
 severity = "warning"
-regex = '(?m)^source site-\d+$'
+regex = '(?m)^source site-\d+(?=\r?$)'
 replacement = ""
 fix-safe = true
 
