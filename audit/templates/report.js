@@ -13,7 +13,8 @@
   var PAGE_SIZE = 100;
   var DECISIONS = ["false-positive", "accepted"];
   var DECISION_TEXT = { "false-positive": "False positive", accepted: "Accepted" };
-  var KNOWN_ZONES = ["headline", "body", "footer", "widget", "byline", "dateline"];
+  // Margin colour per zone group; any other zone name is page furniture.
+  var ZONE_GROUPS = { headline: "title", subheading: "title", lead: "content", body: "content", blank: "blank" };
 
   var run = JSON.parse(document.getElementById("mt-run").textContent);
   var RULES = run.rules;
@@ -398,9 +399,11 @@
       if (zones) {
         var z = zones[lineNo];
         var zname = z ? z.name : "";
-        row.classList.add("z-" + (KNOWN_ZONES.indexOf(zname) >= 0 ? zname : zname ? "other" : "none"));
-        if (z && z.first) row.classList.add("zone-start");
-        row.append(el("span", { className: "zone", title: zname ? "zone: " + zname : null, text: z && z.first ? zname : "" }));
+        var group = ZONE_GROUPS[zname] || (zname ? "furniture" : "blank");
+        row.classList.add("zg-" + group);
+        var label = z && z.first && group !== "blank" ? zname : "";
+        if (label) row.classList.add("zone-start");
+        row.append(el("span", { className: "zone", title: zname && group !== "blank" ? "zone: " + zname : null, text: label }));
       }
       row.append(tx);
       frag.append(row);
@@ -441,11 +444,13 @@
     }
     left = left.slice(left.lastIndexOf("\n") + 1);
     right = right.split("\n")[0];
+    // Line breaks the fix removes or inserts are shown as ↵.
+    before = before.replace(/\r?\n/g, "↵");
     return el("div", { className: "fix" },
       el("span", { className: "k", text: "before" }),
       el("span", { className: "before" }, left, el("del", { text: before }), right),
       el("span", { className: "k", text: "after" }),
-      el("span", { className: "after" }, left, f.x.r ? el("ins", { text: f.x.r }) : el("span", { className: "small muted", text: "[deleted]" }), right),
+      el("span", { className: "after" }, left, f.x.r ? el("ins", { text: f.x.r.replace(/\r?\n/g, "↵") }) : el("span", { className: "small muted", text: "[deleted]" }), right),
       el("span", { className: "k", text: "" }),
       el("span", { className: "small muted", text: f.x.safe ? "safe fix: mtaudit fix applies it" : "unsafe fix: review before applying" }));
   }
@@ -554,7 +559,12 @@
     if (a.src) meta.push("source " + a.src);
     if (a.stats) meta.push((a.stats.words || 0) + " words");
     meta.push(a.f.length + (a.f.length === 1 ? " finding" : " findings"));
-    if (a.ex) Object.keys(a.ex).forEach(function (k) { meta.push(k + ": " + (typeof a.ex[k] === "string" ? a.ex[k] : JSON.stringify(a.ex[k]))); });
+    if (a.ex) {
+      Object.keys(a.ex).forEach(function (k) {
+        var v = a.ex[k];
+        if (v !== null && v !== "" && v !== undefined) meta.push(k + ": " + (typeof v === "string" ? v : JSON.stringify(v)));
+      });
+    }
     $("art-meta").textContent = meta.join(" · ");
     var note = $("art-note");
     note.hidden = a.x !== undefined;

@@ -392,7 +392,8 @@ def test_zones_in_the_margin(probe: PageProbe, tmp_path: Path) -> None:
     page.wait_for_selector("#view-article:not([hidden])")
     labels = page.locator("#art-text .ln.zone-start .zone")
     assert labels.all_inner_texts() == ["headline", "body", "footer"]
-    assert "z-body" in (page.locator('.ln[data-line="3"]').get_attribute("class") or "")
+    assert "zg-content" in (page.locator('.ln[data-line="3"]').get_attribute("class") or "")
+    assert "zg-furniture" in (page.locator('.ln[data-line="5"]').get_attribute("class") or "")
     assert page.locator('.ln[data-line="3"] .zone').get_attribute("title") == "zone: body"
     assert probe.problems() == []
 
