@@ -229,11 +229,12 @@ def mojibake(doc: Doc) -> Iterator[Hit]:
     text = doc.text
     for mj in mojibake_spans(doc):
         damaged = text[mj.start : mj.end]
+        repair = styled_quotes(doc, mj.start, mj.end, mj.repair)
         yield Hit(
             mj.start,
             mj.end,
             f"mojibake {damaged!r} ({mj.cause}); ftfy repairs it to {mj.repair!r} ({mj.confidence} confidence)",
-            Fix(mj.repair, mj.confidence == "high"),
+            Fix(repair, mj.confidence == "high"),
             data={"confidence": mj.confidence, "repair": mj.repair},
         )
 
@@ -674,7 +675,7 @@ def control_character(doc: Doc) -> Iterator[Hit]:
         if 0x80 <= code <= 0x9F:
             if moji and _covered(moji, s):
                 continue
-            mapped = bytes([code]).decode("cp1252", "replace")
+            mapped = styled_quotes(doc, s, e, bytes([code]).decode("cp1252", "replace"))
             if mapped != "\ufffd":
                 yield Hit(s, e, f"C1 control U+{code:04X}: Windows-1252 {mapped!r} decoded as Latin-1", Fix(mapped, True))
             else:
@@ -683,7 +684,9 @@ def control_character(doc: Doc) -> Iterator[Hit]:
         before = text[s - 1] if s > 0 else " "
         after = text[e] if e < n else " "
         rep = " " if c in "\x0b\x0c" and not before.isspace() and not after.isspace() else ""
-        yield Hit(s, e, f"control character U+{code:04X}", Fix(rep, True))
+        # Deleting it must not glue two halves of a mojibake sequence.
+        safe = bool(rep) or not _MOJIBAKE_HINT.match(before + after)
+        yield Hit(s, e, f"control character U+{code:04X}", Fix(rep, safe))
 
 
 # -- EN010 -------------------------------------------------------------------
@@ -729,9 +732,10 @@ def _script(c: str) -> str | None:
     severity="warning",
     fixable=True,
     bad=[
-        {"text": "Police in ⟦K\u043esovo⟧ said.", "fixed": "Police in Kosovo said."},
-        {"text": "The ⟦\u039d\u0391TO⟧ summit.", "fixed": "The NATO summit."},
-        {"text": "\u041f\u0440\u0435\u0437\u0438\u0434\u0435\u043d\u0442 ⟦\u0412y\u0447\u0438\u045b⟧.", "fixed": "\u041f\u0440\u0435\u0437\u0438\u0434\u0435\u043d\u0442 \u0412\u0443\u0447\u0438\u045b."},
+        {"text": "Police in K⟦\u043e⟧sovo said.", "fixed": "Police in Kosovo said."},
+        {"text": "The ⟦\u039d\u0391⟧TO summit.", "fixed": "The NATO summit."},
+        {"text": "K⟦\u043e⟧s⟦\u043e⟧vo", "fixed": "Kosovo"},
+        {"text": "\u041f\u0440\u0435\u0437\u0438\u0434\u0435\u043d\u0442 \u0412⟦y⟧\u0447\u0438\u045b.", "fixed": "\u041f\u0440\u0435\u0437\u0438\u0434\u0435\u043d\u0442 \u0412\u0443\u0447\u0438\u045b."},
     ],
     good=[
         "President Vu\u010di\u0107 (\u0412\u0443\u0447\u0438\u045b in Cyrillic) visited Z\u00fcrich.",
@@ -778,28 +782,25 @@ def mixed_script_word(doc: Doc) -> Iterator[Hit]:
         if len(counts) < 2:
             continue
         main = max(counts, key=lambda k: (counts[k], k == "Latin"))
-        table = tables[main]
-        fixed = []
-        foreign = []
-        for c in word:
+        table = tables[main] if main != "Latin" else tables["Latin"]
+        runs: list[tuple[int, int, str]] = []
+        for k, c in enumerate(word):
             sc = _script(c)
-            if sc and sc != main:
-                look = table.get(c) if main != "Latin" else tables["Latin"].get(c)
-                if look is None:
-                    break
-                foreign.append(c)
-                fixed.append(look)
+            if not sc or sc == main:
+                continue
+            look = table.get(c)
+            if look is None:
+                runs = []
+                break  # a letter with no look-alike: a real foreign word part
+            if runs and runs[-1][1] == s + k:
+                rs, _re, rep = runs[-1]
+                runs[-1] = (rs, s + k + 1, rep + look)
             else:
-                fixed.append(c)
-        else:
-            others = "/".join(sorted(set(counts) - {main}))
-            shown = ", ".join(dict.fromkeys(f"{c!r} (U+{ord(c):04X})" for c in foreign))
-            yield Hit(
-                s,
-                e,
-                f"{word!r} mixes {main} with {others} look-alike letters {shown}",
-                Fix("".join(fixed), True),
-            )
+                runs.append((s + k, s + k + 1, look))
+        others = "/".join(sorted(set(counts) - {main}))
+        for rs, re_, rep in runs:
+            shown = ", ".join(f"{c!r} (U+{ord(c):04X})" for c in text[rs:re_])
+            yield Hit(rs, re_, f"{word!r} mixes {main} with {others} look-alike letters: {shown}", Fix(rep, True))
 
 
 # -- EN011 -------------------------------------------------------------------

@@ -407,29 +407,38 @@ def apostrophe_style(doc: Doc) -> str | None:
     return cached(doc, "_pu_apostrophe_style", build) or None
 
 
+_DOUBLE_QUOTES = "\"\u201c\u201d\u201e\u00ab\u00bb"
+_SINGLE_QUOTES = "'\u2018\u2019\u201a"
+
+
 def styled_quotes(doc: Doc, start: int, end: int, replacement: str) -> str:
-    """Re-type straight ``"`` and ``'`` in ``replacement`` (text that is to
-    replace ``doc.text[start:end]``) in the article's own quote style, so a
-    fix (e.g. decoding ``&quot;``) does not introduce mixed quotes."""
-    if '"' not in replacement and "'" not in replacement:
+    """Re-type the quote marks and apostrophes in ``replacement`` (text that
+    is to replace ``doc.text[start:end]``) in the article's own quote
+    style, so a fix (decoding ``&quot;``, repairing mojibake) does not
+    introduce mixed quotes. Without quotes in the article it is unchanged."""
+    if not any(c in _DOUBLE_QUOTES or c in _SINGLE_QUOTES for c in replacement):
         return replacement
     text = doc.text
     double = quote_scan(doc).dominant()
+    if double not in (CURLY, STRAIGHT):
+        double = None  # only re-type into the English systems
     single = apostrophe_style(doc)
     out: list[str] = []
     for k, ch in enumerate(replacement):
-        if ch not in "\"'":
+        is_double = ch in _DOUBLE_QUOTES
+        if not (is_double and double) and not (ch in _SINGLE_QUOTES and single):
             out.append(ch)
             continue
         prev = out[-1] if out else (text[start - 1] if start > 0 else " ")
         nxt = replacement[k + 1] if k + 1 < len(replacement) else (text[end] if end < len(text) else " ")
         opening = prev.isspace() or prev in "([{\u2014\u2013"
-        if ch == '"':
-            if double and double != STRAIGHT:
-                ch = SYSTEM_MARKS[double][0 if opening else 1]
-        elif single == CURLY:
-            ch = "\u2018" if opening and not nxt.isdigit() else "\u2019"
-        out.append(ch)
+        if is_double:
+            assert double is not None
+            out.append(SYSTEM_MARKS[double][0 if opening else 1])
+        elif single == STRAIGHT:
+            out.append("'")
+        else:
+            out.append("\u2018" if opening and not nxt.isdigit() else "\u2019")
     return "".join(out)
 
 
@@ -779,15 +788,19 @@ def mixed_quote_styles(doc: Doc) -> Iterator[Hit]:
     if len(counts) > 1:
         dominant = scan.dominant()
         assert dominant is not None
+        # Marks another quote rule already fixes are left to that rule.
+        taken = {k for p in scan.glued + scan.unbalanced if p.fix for k in range(p.start, p.end)}
         for mk in scan.marks:
-            if mk.system == dominant:
+            if mk.system == dominant or mk.pos in taken:
                 continue
             target = SYSTEM_MARKS[dominant][0 if mk.role == "open" else 1]
             yield Hit(
                 mk.pos,
                 mk.pos + 1,
                 f"{mk.system} quotation mark {mk.char!r} in an article that uses {dominant} quotes",
-                Fix(target, True),
+                # „…“ and «…» articles are rare in English corpora and their
+                # marks overlap with curly ones: re-typing into them needs review.
+                Fix(target, dominant in (CURLY, STRAIGHT)),
             )
     if not ("'" in text and ("\u2019" in text or "\u2018" in text)):
         return
@@ -1081,6 +1094,7 @@ def symbol_line(doc: Doc) -> Iterator[Hit]:
     """
     text = doc.text
     lines = None
+    prev_deleted_end = -1
     for m in _SYMBOL_LINE.finditer(text):
         s, e = m.span()
         while s < e and text[s] in " \t":
@@ -1099,7 +1113,14 @@ def symbol_line(doc: Doc) -> Iterator[Hit]:
             if not any(_SYMBOL_LINE.fullmatch(t) for t in near):
                 yield Hit(s, e, f"section-break line {body!r}", delete_line_fix(doc, s, e, safe=False), severity="info")
                 continue
-        yield Hit(s, e, f"symbol-only line {body!r}", delete_line_fix(doc, s, e))
+        fix = delete_line_fix(doc, s, e)
+        line_start = text.rfind("\n", 0, s) + 1
+        if text.find("\n", e) == -1 and prev_deleted_end == line_start:
+            # Last line right after another deleted symbol line: that fix
+            # already takes the line break, so only the content goes here.
+            fix = Fix("", True, line_start, len(text))
+        prev_deleted_end = fix.span(s, e)[1]
+        yield Hit(s, e, f"symbol-only line {body!r}", fix)
 
 
 def _line_text(text: str, lines: list[tuple[int, int]], k: int) -> str:
