@@ -401,9 +401,9 @@
         var zname = z ? z.name : "";
         var group = ZONE_GROUPS[zname] || (zname ? "furniture" : "blank");
         row.classList.add("zg-" + group);
-        var label = z && z.first && group !== "blank" ? zname : "";
-        if (label) row.classList.add("zone-start");
-        row.append(el("span", { className: "zone", title: zname && group !== "blank" ? "zone: " + zname : null, text: label }));
+        var zoneLabel = z && z.first && group !== "blank" ? zname : "";
+        if (zoneLabel) row.classList.add("zone-start");
+        row.append(el("span", { className: "zone", title: zname && group !== "blank" ? "zone: " + zname : null, text: zoneLabel }));
       }
       row.append(tx);
       frag.append(row);
