@@ -26,6 +26,7 @@ import json
 import os
 import sys
 import zlib
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import IO, Any, Iterator
 
@@ -97,8 +98,23 @@ def get_field(record: Any, dotted: str) -> tuple[bool, Any]:
     return True, cur
 
 
+#: Real path → name shown in ids and errors (standard input spooled to a
+#: temporary file keeps the name ``<stdin>``).
+_ALIASES: dict[str, str] = {}
+
+
+@contextmanager
+def alias(path: str, shown: str) -> Iterator[None]:
+    """While active, ``path`` is reported as ``shown`` in ids and errors."""
+    _ALIASES[path] = shown
+    try:
+        yield
+    finally:
+        _ALIASES.pop(path, None)
+
+
 def _display(path: str) -> str:
-    return path.replace(os.sep, "/")
+    return _ALIASES.get(path) or path.replace(os.sep, "/")
 
 
 def _is_binary(head: bytes) -> bool:
