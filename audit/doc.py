@@ -17,6 +17,7 @@ from .model import Article
 
 if TYPE_CHECKING:
     from .config import Config
+    from .zones import Zones
 
 # Opening → closing quote pairs recognised when computing quoted regions.
 _QUOTE_PAIRS = {"\u201c": "\u201d", "\u201e": "\u201c", "\u00ab": "\u00bb", '"': '"'}
@@ -58,6 +59,14 @@ class Doc:
         already did."""
         words = self.__dict__.get("words")
         return len(words) if words is not None else _text.word_count(self.text)
+
+    @cached_property
+    def zones(self) -> "Zones":
+        """Zone of every line (headline, body, widget, footer, …); see
+        ``audit.zones``."""
+        from .zones import classify
+
+        return classify(self)
 
     @cached_property
     def line_index(self) -> _text.LineIndex:
