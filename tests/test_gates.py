@@ -252,3 +252,31 @@ def test_summary_counts_line(damaged):
     r = check(damaged)
     first = r.stderr.splitlines()[0]
     assert re.match(r"mtaudit: 2 articles, 2 findings \(0 error, 2 warning, 0 info\), 0 input errors", first)
+
+
+# -- integration files ---------------------------------------------------------------------
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_pre_commit_hook_entries_run(tmp_path):
+    hooks = (ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8")
+    entries = re.findall(r"^\s*entry:\s*(.+)$", hooks, flags=re.M)
+    assert len(entries) == 2 and all(e.startswith("mtaudit ") for e in entries)
+    art = tmp_path / "a.txt"
+    art.write_text(TWO_WARNINGS, encoding="utf-8")
+    for entry in entries:
+        args = entry.split()[1:]
+        cmd, rest = args[0], args[1:]
+        r = CliRunner().invoke(main, [cmd, "--config", _CONFIG[0], *rest, str(art)], catch_exceptions=False)
+        assert r.exit_code == 0, (entry, r.output)
+    assert art.read_text(encoding="utf-8") == "The council met on Monday. It approved the budget for next year.\n\n\n"
+
+
+def test_github_workflow_example_uses_real_options():
+    wf = (ROOT / "docs" / "github-actions.yml").read_text(encoding="utf-8")
+    assert "upload-sarif" in wf and "security-events: write" in wf
+    cmd = re.search(r"mtaudit check (.+?)\n\s+code=", wf, flags=re.S).group(1)
+    args = [a for a in cmd.replace("\\\n", " ").split() if a]
+    r = CliRunner().invoke(main, ["config", "--isolated", *[a for a in args if a not in ("articles/", "--warn-exit")],
+                                  "--warn-exit"])
+    assert r.exit_code == 0, r.output
