@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import json
 import os
-from pathlib import PurePosixPath, Path
+from functools import lru_cache
+from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
@@ -41,12 +42,13 @@ def dumps(obj: Any) -> str:
     return json.dumps(obj, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
+@lru_cache(maxsize=4096)
 def artifact_uri(path: str) -> str:
     """A URI reference for a display path (POSIX separators): relative
     paths stay relative (percent-encoded), absolute ones become file URIs."""
     if os.path.isabs(path):
         return Path(path).as_uri()
-    return quote(str(PurePosixPath(path)), safe="/")
+    return quote(path, safe="/")
 
 
 def rule_descriptor(r: Rule) -> dict[str, Any]:
