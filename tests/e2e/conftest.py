@@ -98,14 +98,14 @@ def probe(browser: Any) -> Iterator[PageProbe]:
         context.close()
 
 
-def run_check(args: list[str], cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+def run_check(args: list[str], cwd: Path | None = None, timeout: float = 300) -> subprocess.CompletedProcess[str]:
     """``mtaudit check`` in a subprocess, as a user runs it."""
     return subprocess.run(
         [sys.executable, "-m", "audit", "check", "-q", *args],
         capture_output=True,
         text=True,
         cwd=cwd,
-        timeout=300,
+        timeout=timeout,
     )
 
 
