@@ -323,10 +323,13 @@ def _pattern_spec(
     if has_regex:
         regex_src = _str(item["regex"], ctx, f"{kk}.regex")
     else:
-        phrases = tuple(_str_list(item["phrases"], ctx, f"{kk}.phrases"))
-        if not phrases:
-            raise ctx.error(f"{kk}.phrases", "expected at least one phrase")
-        phrases = tuple(item["phrases"])  # as written: no stripping inside phrases
+        raw = item["phrases"]
+        if not isinstance(raw, list) or not raw:
+            raise ctx.error(f"{kk}.phrases", "expected a non-empty array of phrases")
+        for j, ph in enumerate(raw):
+            if not isinstance(ph, str) or not ph.strip():
+                raise ctx.error(f"{kk}.phrases[{j}]", f"expected a non-empty string, got {_show(ph)}")
+        phrases = tuple(raw)
     replacement = item.get("replacement")
     if replacement is not None and not isinstance(replacement, str):
         raise ctx.error(f"{kk}.replacement", f"expected a string, got {_type_name(replacement)}")

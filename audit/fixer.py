@@ -668,6 +668,10 @@ class Fixer:
                 if not body.strip():
                     emit(line, line)
                     continue
+                if len(body) > self.ropts.max_record_bytes:
+                    self._error(InputError(job.shown, lineno, f"record longer than the {self.ropts.max_record_bytes}-byte limit; copied unchanged"))
+                    emit(line, line)
+                    continue
                 try:
                     record = json.loads(body)
                 except (ValueError, RecursionError):
