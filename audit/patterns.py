@@ -338,24 +338,36 @@ def _matcher(spec: PatternSpec) -> Callable[[str], Iterator[tuple[int, int]]]:
     return PhraseMatcher(spec.phrases, spec.ignore_case).finditer
 
 
-def build_rule(spec: PatternSpec) -> Rule:
-    """A registered-rule object for ``spec`` (regex checked here)."""
-    find = _matcher(spec)
-    message = spec.message
-    has_placeholder = "{match}" in message
-    fix_template = spec.replacement
+class PatternRuleFn:
+    """The rule function of a user pattern rule. A class rather than a
+    closure so that a plan holding it can be pickled (worker processes
+    started with spawn/forkserver, Dask): it pickles as its spec and is
+    rebuilt, regex check included, on the other side."""
 
-    def fn(doc: Doc) -> Iterator[Hit]:
+    def __init__(self, spec: PatternSpec):
+        self.spec = spec
+        self._find = _matcher(spec)
+        self._placeholder = "{match}" in spec.message
+        self.__name__ = self.__qualname__ = f"user_pattern_{spec.code}"
+
+    def __call__(self, doc: Doc) -> Iterator[Hit]:
+        spec = self.spec
         text = doc.text
-        for s, e in find(text):
+        for s, e in self._find(text):
             if spec.skip_quotes and doc.in_quote(s):
                 continue
-            msg = message.replace("{match}", text[s:e]) if has_placeholder else message
-            fix = Fix(fix_template, spec.fix_safe) if fix_template is not None else None
+            msg = spec.message.replace("{match}", text[s:e]) if self._placeholder else spec.message
+            fix = Fix(spec.replacement, spec.fix_safe) if spec.replacement is not None else None
             yield Hit(s, e, msg, fix)
 
-    fn.__name__ = fn.__qualname__ = f"user_pattern_{spec.code}"
-    summary = message.replace("{match}", "…")
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (PatternRuleFn, (self.spec,))
+
+
+def build_rule(spec: PatternSpec) -> Rule:
+    """A registered-rule object for ``spec`` (regex checked here)."""
+    fn = PatternRuleFn(spec)
+    summary = spec.message.replace("{match}", "…")
     why = spec.description or "a project-specific pattern defined in the configuration."
     where = f" Defined in {spec.origin}." if spec.origin else ""
     kind = f"regex `{spec.regex}`" if spec.regex is not None else f"{len(spec.phrases)} phrase(s)"

@@ -427,3 +427,20 @@ def test_config_allowed_failing():
 def test_config_error_message_format():
     assert str(ConfigError("mtaudit.toml", "fail-on", "bad")) == "mtaudit.toml: key 'fail-on': bad"
     assert str(ConfigError("", "--fail-on", "bad")) == "option '--fail-on': bad"
+
+
+def test_user_rules_pickle_for_worker_processes(tmp_path):
+    import pickle
+
+    from audit.engine import make_plan
+
+    write(tmp_path / "mtaudit.toml", 'select = ["HX"]\n' + USER_RULES)
+    loaded = load(cwd=tmp_path)
+    from audit.configfile import finalize
+
+    finalize(loaded)
+    plan = pickle.loads(pickle.dumps(make_plan(loaded.config)))
+    uninstall()  # a fresh worker knows nothing of the configuration
+    rule = next(r for r in plan.rules if r.code == "HX001")
+    doc = Doc(Article("a", "Aid flows within the framework of the plan."), loaded.config)
+    assert [(h.start, h.end, h.message) for h in rule.fn(doc)] == [(10, 33, "Wordy calque 'within the framework of'")]
