@@ -36,12 +36,12 @@ _EXPORTS: dict[str, str] = {
 
 __all__ = ["__version__", *_EXPORTS]
 
-if TYPE_CHECKING:  # pragma: no cover
-    from .api import Report, check_corpus, check_text, fix_text, iter_corpus, load_config
-    from .config import Config
-    from .configfile import ConfigError
-    from .gate import GateOutcome
-    from .model import Article, ArticleResult, Finding, Fix, InputError
+if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs; names load lazily below
+    from .api import Report, check_corpus, check_text, fix_text, iter_corpus, load_config  # noqa: F401
+    from .config import Config  # noqa: F401
+    from .configfile import ConfigError  # noqa: F401
+    from .gate import GateOutcome  # noqa: F401
+    from .model import Article, ArticleResult, Finding, Fix, InputError  # noqa: F401
 
 
 def __getattr__(name: str) -> Any:
