@@ -292,8 +292,10 @@ def read_csv(path: str, opts: ReaderOptions, id_prefix: str | None = None) -> It
                     break
                 last_line = reader.line_num
                 continue
-            record_line = last_line + 1
+            # The row ends on reader.line_num; quoted fields may span lines,
+            # and blank lines before the row are skipped by the csv module.
             last_line = reader.line_num
+            record_line = last_line - sum(v.count("\n") for v in row.values() if isinstance(v, str))
             if None in row:
                 yield InputError(shown, record_line, "row has more fields than the header")
                 continue

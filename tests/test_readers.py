@@ -107,12 +107,13 @@ def test_truncated_gzip_keeps_what_was_read(tmp_path):
 
 def test_csv_with_embedded_newlines_and_nul(tmp_path):
     p = tmp_path / "e.csv"
-    p.write_bytes(b'id,text\nx1,"Line one.\nLine two."\nx2,"Has a \x00 NUL."\nx3,\n')
+    p.write_bytes(b'id,text\nx1,"Line one.\nLine two."\nx2,"Has a \x00 NUL."\n\nx3,\n')
     arts, errs = read([p], id_field="id")
     assert [a.id for a in arts] == ["x1", "x2"]
+    assert [a.line for a in arts] == [2, 4]
     assert arts[0].text == "Line one.\nLine two."
     assert "\ufffd" in arts[1].text
-    assert len(errs) == 1 and errs[0].line == 5 and "empty" in errs[0].message
+    assert len(errs) == 1 and errs[0].line == 6 and "empty" in errs[0].message
 
 
 def test_missing_path_is_an_error(tmp_path):
