@@ -74,6 +74,22 @@ class SummaryBuilder:
         s["fail"] += r.status == "fail"
         for code in rules_here:
             s["rules"][code] = s["rules"].get(code, 0) + 1
+        # Per-source debris rollup: does this source leak page furniture?
+        if any(self.by_rule[code]["category"] == "debris" for code in rules_here):
+            s["debris_articles"] = s.get("debris_articles", 0) + 1
+
+    def _debris_rollup(self, s: dict[str, Any]) -> dict[str, Any]:
+        """Share of a source's articles with any debris finding, and per
+        debris rule ("site X leaks its footer into 96% of articles")."""
+        n = s["articles"]
+        return {
+            "share": round(s.get("debris_articles", 0) / n, 4),
+            "rules": {
+                code: round(cnt / n, 4)
+                for code, cnt in sorted(s["rules"].items(), key=lambda kv: (-kv[1], kv[0]))
+                if self.by_rule[code]["category"] == "debris"
+            },
+        }
 
     def add_error(self, e: InputError) -> None:
         self.errors += 1
@@ -109,6 +125,7 @@ class SummaryBuilder:
                     code: round(cnt / s["articles"], 4)
                     for code, cnt in sorted(s["rules"].items(), key=lambda kv: (-kv[1], kv[0]))
                 },
+                "debris": self._debris_rollup(s),
             }
         return {
             "articles": n,

@@ -227,7 +227,7 @@ _CTA_OBJECTS = frozenset(
 _SOCIAL = frozenset(
     """facebook twitter x linkedin whatsapp telegram email e-mail mail print reddit pinterest
     instagram youtube tiktok messenger viber flipboard tumblr threads bluesky mastodon sms copy link
-    share tweet""".split()
+    share tweet e""".split()
 )
 
 
@@ -239,14 +239,16 @@ def normalise(line: str) -> str:
     return " ".join(_NORM_DROP.sub(" ", low).split())
 
 
-def _data_lines(filename: str) -> list[str]:
+@lru_cache(maxsize=None)
+def _data_lines(filename: str) -> tuple[str, ...]:
+    """Entries of a data file beside the rules (read once)."""
     out = []
     with open(DATA_DIR / filename, encoding="utf-8") as fh:
         for raw in fh:
             line = raw.rstrip("\n")
             if line.strip() and not line.lstrip().startswith("#"):
                 out.append(line)
-    return out
+    return tuple(out)
 
 
 @dataclass(frozen=True, slots=True)
@@ -395,15 +397,24 @@ def _lexicon(extra_key: str) -> Lexicon:
 LEXICON_NAMES = ("debris_lines", "debris_sections", "debris_brands", "debris_fields", "debris_patterns")
 
 
+_LAST: list[Any] = [None, None]  # [config object, its Lexicon]
+
+
 def lexicon_for(doc: "Doc") -> Lexicon:
     """The lexicon for this document's configuration (cached per config)."""
+    cfg = doc.config
+    if cfg is not None and _LAST[0] is cfg:
+        return _LAST[1]
     extra = {name: doc.lexicon(name) for name in LEXICON_NAMES}
     extra = {k: v for k, v in extra.items() if v}
     try:
         key = json.dumps(extra, sort_keys=True, default=str)
     except (TypeError, ValueError):
         key = "{}"
-    return _lexicon(key)
+    lex = _lexicon(key)
+    if cfg is not None:
+        _LAST[0], _LAST[1] = cfg, lex
+    return lex
 
 
 # ---------------------------------------------------------------------------
@@ -429,8 +440,9 @@ _REL = (
     rf"|just\s+now|(?:yesterday|today)(?:,?\s+(?:at\s+)?{_TIME})?"
 )
 _DATE_PREFIX = (
-    r"(?:(?:last\s+)?updated|published|posted|modified|first\s+published|created|released|date|"
-    r"last\s+modified|originally\s+published)(?:\s+(?:on|at))?\s*[:\-–]?\s*"
+    r"(?:(?:(?:last\s+)?updated|published|posted|modified|first\s+published|created|released|date|"
+    r"last\s+modified|originally\s+published)(?:\s+(?:on|at))?"
+    r"|(?:posted|published|written|updated)\s+by\s+[\w.'\-]+(?:\s[\w.'\-]+){0,3}?\s+(?:on|at))\s*[:\-–]?\s*"
 )
 _DATE_ITEM = rf"(?:{_DATE_PREFIX})?(?:{_DATE}(?:,?\s+(?:at\s+)?{_TIME})?|{_TIME}(?:,?\s+{_DATE})?|{_REL})"
 #: A page date or scrape time on its own line: "Saturday 20 April, 2024",
@@ -443,7 +455,9 @@ _PAGE_DATE = regex.compile(
     r"(?:\s+by\s+[\w.'\-]+(?:\s[\w.'\-]+){0,3})?)"
 )
 _HAS_PREFIX = regex.compile(rf"(?i)(?:\p{{L}}+\s*[|•·,–—-]\s*)?{_DATE_PREFIX}")
-_HAS_TIME_OR_REL = regex.compile(rf"(?i)\d[:.]\d\d|\d\s?[ap]\.?m\b|\bago\b|\byesterday\b|\btoday\b|\bjust now\b|\b{_WEEKDAY}\b")
+_HAS_TIME_OR_REL = regex.compile(
+    rf"(?i)\d[:.]\d\d|\d\s?[ap]\.?m\b|\bago\b|\byesterday\b|\btoday\b|\bjust now\b|\b{_WEEKDAY}\b"
+)
 _ISO_FIELD = regex.compile(rf"(?i){_DATE_PREFIX}{_ISO}")
 
 #: "date 2023-09-30 NATO said…": a date field glued to the start of a line.
@@ -466,8 +480,11 @@ _CREDIT_WORD = (
     r"(?:photo(?:graph)?s?|photo\s+credit|image(?:\s+source)?|images|picture|pic|video|footage|"
     r"illustration|graphic|credit|cover\s+photo|file\s+photo|main\s+image|top\s+image|featured\s+image)"
 )
-#: "Photo: Reuters", "(Image: AFP)", "Picture by Jane Doe"
-_CAPTION_START = regex.compile(rf"(?i)[(\[]?\s*{_CREDIT_WORD}\s*(?::|/|©|\bby\b)\s*\S")
+#: "Photo: Reuters", "(Image: AFP)", "Picture by Jane Doe", and broadcaster
+#: style "Image source, Getty Images", "Image caption, Protesters gathered…"
+_CAPTION_START = regex.compile(
+    rf"(?i)[(\[]?\s*(?:{_CREDIT_WORD}\s*(?::|/|©|\bby\b)|(?:image|media|video|photo)\s+(?:source|caption)\s*[,:])\s*\S"
+)
 #: A caption sentence ending in a credit: "… on Friday. (Photo: Reuters)"
 _CAPTION_END = regex.compile(
     rf"(?i)(?:[.!?][\"'\u201d\u2019]?\s+|\(\s*|\[\s*){_CREDIT_WORD}\s*(?::|©|\bby\b)\s*[^()\[\]\n]{{1,80}}[)\]]?\s*$"
@@ -866,9 +883,12 @@ def glued_breadcrumb(text: str, s: int, e: int, lex: Lexicon) -> Glued | None:
         at = run.find(brand)
         while at != -1:
             points = [k for k in points if not at < k < at + len(brand)]
+            if at > 0 and run[at - 1].isalpha() and at not in points:
+                points.append(at)  # "HomeTechiPhone": the brand starts a segment
             at = run.find(brand, at + 1)
     if not points:
         return None
+    points.sort()
     cut = points[-1]
     bounds = [0, *points]
     segs = [run[a:b].strip() for a, b in zip(bounds, bounds[1:])]
