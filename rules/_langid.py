@@ -1,0 +1,531 @@
+"""Language evidence and detection shared by the LG rules and the
+``language`` stat (not a rule module itself).
+
+Detection is layered so that a clean article in the expected language costs
+no detector call at all:
+
+1. **Cheap evidence per paragraph** (paragraphs of at least
+   ``MIN_SEGMENT_CHARS`` characters; shorter ones are not judged): the share
+   of letters outside the Latin script, the share of words that are function
+   words of the expected language, and the largest share of function words of
+   any other language (``rules/lang_stopwords.tsv``). A paragraph with plenty
+   of expected-language function words and few foreign ones is decided on the
+   spot.
+2. **Sentences** of a paragraph that carries foreign evidence are judged the
+   same way, so one untranslated sentence inside an English paragraph is
+   found and reported with its own span.
+3. **langdetect** (seeded: ``DetectorFactory.seed = 0``) only for what the
+   evidence leaves open: segments in another script, segments whose
+   function words point elsewhere (to name the language), and ambiguous
+   segments. Ambiguous segments are first checked together in one call; only
+   if that call does not confirm the expected language is each segment
+   detected on its own. When most of the judged text is foreign, one call on
+   the whole article decides the article language instead.
+
+``analyze(doc)`` returns one ``LangAnalysis`` per document, cached on the
+``Doc`` object, so rules, the stat provider and the source-language
+annotator share a single result.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+import re
+from typing import Any
+
+import regex
+
+from audit.doc import Doc
+
+from ._common import DATA_DIR
+
+#: Segments shorter than this (in characters) are never judged.
+MIN_SEGMENT_CHARS = 40
+#: Fewer words than this: too little evidence to judge a segment.
+MIN_WORDS = 5
+#: Below this many words an ambiguous segment is left alone rather than
+#: sent to the detector (headlines, lists of names).
+MIN_DETECT_WORDS = 8
+#: Shorter plain-ASCII segments without a single foreign function word are
+#: headline-like and left alone.
+HEADLINE_WORDS = 15
+#: A detector verdict must reach this probability to count.
+MIN_DETECT_PROB = 0.90
+#: Expected-language decision: share of expected function words ...
+EXPECTED_SHARE = 0.20
+#: ... while a foreign language's function words are at most this fraction
+#: of the expected ones.
+FOREIGN_RATIO = 1 / 3
+#: Foreign decision: share of one foreign language's function words.
+FOREIGN_SHARE = 0.15
+
+_CACHE_KEY = "_mtaudit_lang_analysis"
+
+#: Letters of scripts other than Latin (Greek, Cyrillic, Armenian, Hebrew,
+#: Arabic, Indic, Thai, Georgian, Hangul, kana, CJK, ...), by block.
+NON_LATIN = re.compile(
+    "[\u0370-\u03ff\u0400-\u052f\u0530-\u058f\u0590-\u05ff\u0600-\u06ff\u0700-\u1cff"
+    "\u1f00-\u1fff\u2c00-\u2c5f\u2d00-\u2dff\u3040-\u30ff\u3100-\u9fff\ua000-\ua4cf"
+    "\uac00-\ud7af\uf900-\ufaff\ufb1d-\ufdff\ufe70-\ufeff\uff66-\uffdc]"
+)
+_NON_ASCII_LATIN = re.compile("[\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f]")
+
+#: Scripts named in messages, by a representative Unicode script property.
+SCRIPTS: tuple[tuple[str, regex.Pattern[str]], ...] = tuple(
+    (name, regex.compile(rf"\p{{{prop}}}"))
+    for name, prop in (
+        ("Cyrillic", "Cyrillic"),
+        ("Arabic", "Arabic"),
+        ("Hebrew", "Hebrew"),
+        ("Greek", "Greek"),
+        ("CJK", "Han"),
+        ("Japanese kana", "Hiragana"),
+        ("Japanese kana", "Katakana"),
+        ("Hangul", "Hangul"),
+        ("Devanagari", "Devanagari"),
+        ("Thai", "Thai"),
+        ("Armenian", "Armenian"),
+        ("Georgian", "Georgian"),
+        ("Bengali", "Bengali"),
+        ("Tamil", "Tamil"),
+    )
+)
+
+LANGUAGE_NAMES = {
+    "af": "Afrikaans", "ar": "Arabic", "bg": "Bulgarian", "bn": "Bengali", "ca": "Catalan",
+    "cs": "Czech", "cy": "Welsh", "da": "Danish", "de": "German", "el": "Greek", "en": "English",
+    "es": "Spanish", "et": "Estonian", "fa": "Persian", "fi": "Finnish", "fr": "French",
+    "he": "Hebrew", "hi": "Hindi", "hr": "Croatian", "hu": "Hungarian", "id": "Indonesian",
+    "it": "Italian", "ja": "Japanese", "ko": "Korean", "lt": "Lithuanian", "lv": "Latvian",
+    "mk": "Macedonian", "nl": "Dutch", "no": "Norwegian", "pl": "Polish", "pt": "Portuguese",
+    "ro": "Romanian", "ru": "Russian", "sk": "Slovak", "sl": "Slovenian", "so": "Somali",
+    "sq": "Albanian", "sr": "Serbian", "sv": "Swedish", "sw": "Swahili", "th": "Thai",
+    "tl": "Tagalog", "tr": "Turkish", "uk": "Ukrainian", "ur": "Urdu", "vi": "Vietnamese",
+    "zh": "Chinese",
+}
+
+
+def language_name(code: str) -> str:
+    return LANGUAGE_NAMES.get(code, code)
+
+
+@lru_cache(maxsize=None)
+def stopwords() -> dict[str, frozenset[str]]:
+    """Function words per language from ``lang_stopwords.tsv``."""
+    out: dict[str, frozenset[str]] = {}
+    with open(DATA_DIR / "lang_stopwords.tsv", encoding="utf-8") as fh:
+        for line in fh:
+            if not line.strip() or line.startswith("#"):
+                continue
+            lang, _, words = line.rstrip("\n").partition("\t")
+            out[lang.strip()] = frozenset(words.split())
+    return out
+
+
+@lru_cache(maxsize=16)
+def _tables(expected: str) -> tuple[frozenset[str], frozenset[str], dict[str, tuple[str, ...]]]:
+    """(expected-language words, all other languages' words, word → the
+    other languages it points to)."""
+    sw = stopwords()
+    own = sw.get(expected, frozenset())
+    foreign: dict[str, list[str]] = {}
+    for lang, words in sw.items():
+        if lang == expected:
+            continue
+        for w in words:
+            if w not in own:
+                foreign.setdefault(w, []).append(lang)
+    return own, frozenset(foreign), {w: tuple(v) for w, v in foreign.items()}
+
+
+# -- evidence ------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class Evidence:
+    """Cheap evidence about one span of text."""
+
+    words: int
+    expected_share: float
+    foreign_lang: str | None
+    foreign_share: float
+    non_latin: int
+    latin_letters: int
+    non_ascii_share: float
+    script: str | None = None
+
+    @property
+    def verdict(self) -> str:
+        """``expected``, ``foreign``, ``script``, ``ambiguous`` or ``short``."""
+        if self.non_latin > self.latin_letters:
+            return "script"
+        if self.words < MIN_WORDS:
+            return "short"
+        exp, fs = self.expected_share, self.foreign_share
+        if exp >= EXPECTED_SHARE and fs <= exp * FOREIGN_RATIO and (self.non_ascii_share < 0.05 or exp >= 0.35):
+            return "expected"
+        if exp >= 0.35 and fs <= exp / 2:
+            return "expected"
+        if fs >= FOREIGN_SHARE and fs >= 2 * exp and fs * self.words >= 2:
+            return "foreign"
+        if self.words < MIN_DETECT_WORDS:
+            return "short"
+        if self.words < HEADLINE_WORDS and fs == 0 and self.non_ascii_share == 0 and self.non_latin == 0:
+            # Headline-like: content words only, nothing pointing elsewhere.
+            return "short"
+        return "ambiguous"
+
+
+_FOLD = (("\u2019", "'"), ("\u2018", "'"), ("\n", " "), ("\r", " "), ("\t", " "), ("\u00a0", " "))
+
+
+def fold_lower(text: str) -> str:
+    """Lower-cased ``text`` of the same length (offsets stay valid), with
+    typographic apostrophes folded to ``'`` and line breaks, tabs and
+    no-break spaces to plain spaces."""
+    low = text.lower()
+    if len(low) != len(text):
+        low = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+    for a, b in _FOLD:
+        if a in low:
+            low = low.replace(a, b)
+    return low
+
+
+#: Punctuation turned into spaces before splitting into words (one C-level
+#: ``str.replace`` per character is much cheaper than a tokenising regex).
+_SPLIT_PUNCT = ',.;:!?"()[]{}<>/\\|\u201c\u201d\u201e\u00ab\u00bb\u2014\u2013\u2026*#+=_~'
+
+
+def _wordable(low: str) -> str:
+    for c in _SPLIT_PUNCT:
+        if c in low:
+            low = low.replace(c, " ")
+    return low
+
+
+def folded(doc: Doc) -> str:
+    """``fold_lower(doc.text)``, computed once per document (shared by the
+    language analysis and the calque matcher)."""
+    low = doc.__dict__.get("_mtaudit_folded")
+    if low is None:
+        low = doc.__dict__["_mtaudit_folded"] = fold_lower(doc.text)
+    return low
+
+
+def evidence(text: str, expected: str) -> Evidence:
+    """Function-word and script evidence for ``text``."""
+    low = fold_lower(text)
+    return span_evidence(low, 0, len(low), expected, low.isascii(), _wordable(low))
+
+
+def wordable(doc: Doc) -> str:
+    """``folded(doc)`` with punctuation blanked out, ready for ``split()``."""
+    w = doc.__dict__.get("_mtaudit_wordable")
+    if w is None:
+        w = doc.__dict__["_mtaudit_wordable"] = _wordable(folded(doc))
+    return w
+
+
+def span_evidence(
+    low: str, start: int, end: int, expected: str, ascii_only: bool = False, split_text: str | None = None
+) -> Evidence:
+    """Evidence for ``low[start:end]`` where ``low`` is folded text
+    (``fold_lower``); ``ascii_only`` skips the script counts; ``split_text``
+    is ``low`` with punctuation blanked (same offsets)."""
+    own, foreign_all, foreign = _tables(expected)
+    non_latin = non_ascii = 0
+    script = None
+    if not ascii_only and not low[start:end].isascii():
+        non_latin = len(NON_LATIN.findall(low, start, end))
+        non_ascii = len(_NON_ASCII_LATIN.findall(low, start, end))
+        if non_latin:
+            script = dominant_script(low[start:end])
+    words = (split_text if split_text is not None else _wordable(low))[start:end].split()
+    n = len(words)
+    latin_letters = sum(map(len, words))
+    exp = sum(map(own.__contains__, words))
+    flang, fcount = None, 0
+    hits = [w for w in words if w in foreign_all]
+    if hits:
+        counts: dict[str, int] = {}
+        for w in hits:
+            for lang in foreign[w]:
+                counts[lang] = counts.get(lang, 0) + 1
+        flang, fcount = max(sorted(counts.items()), key=lambda kv: kv[1])
+    return Evidence(
+        words=n,
+        expected_share=exp / n if n else 0.0,
+        foreign_lang=flang,
+        foreign_share=fcount / n if n else 0.0,
+        non_latin=non_latin,
+        latin_letters=latin_letters,
+        non_ascii_share=non_ascii / latin_letters if latin_letters else 0.0,
+        script=script,
+    )
+
+
+def dominant_script(text: str) -> str | None:
+    """The non-Latin script with most letters in ``text`` (None if none)."""
+    best, best_n = None, 0
+    for name, pat in SCRIPTS:
+        n = len(pat.findall(text))
+        if n > best_n:
+            best, best_n = name, n
+    return best
+
+
+# -- detector -------------------------------------------------------------------
+
+_FACTORY: Any = None
+
+
+def _factory() -> Any:
+    global _FACTORY
+    if _FACTORY is None:
+        from langdetect import DetectorFactory, detector_factory
+
+        DetectorFactory.seed = 0
+        detector_factory.init_factory()
+        _FACTORY = detector_factory._factory
+    return _FACTORY
+
+
+def detect(text: str) -> list[tuple[str, float]]:
+    """langdetect's probabilities for ``text``, best first (seeded, so
+    deterministic). Chinese variants are folded into ``zh``. Empty when
+    langdetect finds no features."""
+    from langdetect.lang_detect_exception import LangDetectException
+
+    detector = _factory().create()
+    detector.append(text)
+    try:
+        probs = detector.get_probabilities()
+    except LangDetectException:
+        return []
+    out: dict[str, float] = {}
+    for lp in probs:
+        code = "zh" if lp.lang.startswith("zh") else lp.lang
+        out[code] = out.get(code, 0.0) + lp.prob
+    return sorted(out.items(), key=lambda kv: (-kv[1], kv[0]))
+
+
+# -- analysis -------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class Segment:
+    """A judged span: its language (None when left undecided)."""
+
+    start: int
+    end: int
+    lang: str | None
+    confidence: float
+    method: str
+    evidence: Evidence | None = None
+
+
+@dataclass(slots=True)
+class LangAnalysis:
+    expected: str
+    #: Most likely article language (None when nothing could be judged).
+    lang: str | None
+    confidence: float
+    #: ``cheap`` (function words), ``langdetect`` or ``none``.
+    method: str
+    segments: list[Segment] = field(default_factory=list)
+    detector_calls: int = 0
+
+    @property
+    def foreign_segments(self) -> list[Segment]:
+        """Segments confidently in another language than the expected one."""
+        return [s for s in self.segments if s.lang and s.lang != self.expected]
+
+
+def expected_language(doc: Doc) -> str:
+    lang = (doc.config.lang if doc.config is not None else "en") or "en"
+    return lang.lower().split("-")[0].split("_")[0]
+
+
+def analyze(doc: Doc) -> LangAnalysis:
+    """The document's language analysis, computed once per ``Doc``."""
+    cached = doc.__dict__.get(_CACHE_KEY)
+    if cached is None:
+        cached = _analyze(doc)
+        doc.__dict__[_CACHE_KEY] = cached
+    return cached
+
+
+def _candidate_spans(doc: Doc, expected: str) -> list[tuple[int, int, Evidence]]:
+    """Judged spans with their evidence: whole paragraphs, or the sentences
+    of a paragraph whose evidence is not cleanly expected."""
+    low = folded(doc)
+    split_text = wordable(doc)
+    ascii_only = low.isascii() or not (NON_LATIN.search(low) or _NON_ASCII_LATIN.search(low))
+    out: list[tuple[int, int, Evidence]] = []
+    sentences = None
+    for ps, pe in doc.paragraphs:
+        if pe - ps < MIN_SEGMENT_CHARS:
+            continue
+        ev = span_evidence(low, ps, pe, expected, ascii_only, split_text)
+        v = ev.verdict
+        if v == "expected" and ev.foreign_share * ev.words < 2:
+            out.append((ps, pe, ev))
+            continue
+        if v == "script":
+            out.append((ps, pe, ev))
+            continue
+        if sentences is None:
+            sentences = doc.sentences
+        parts = [q for s, e in sentences if ps <= s and e <= pe for q in _split_quotes(doc, s, e)]
+        if len(parts) <= 1:
+            out.append((ps, pe, ev))
+            continue
+        sub = [
+            (s, e, span_evidence(low, s, e, expected, ascii_only, split_text))
+            for s, e in parts
+            if e - s >= MIN_SEGMENT_CHARS
+        ]
+        verdicts = {x[2].verdict for x in sub}
+        if not sub or verdicts <= {"expected", "short"}:
+            out.append((ps, pe, ev))
+        elif len(verdicts - {"short"}) == 1 and len(sub) == len(parts):
+            # Every sentence points the same way: judge the paragraph whole.
+            out.append((ps, pe, ev))
+        else:
+            out.extend(sub)
+    return out
+
+
+def _split_quotes(doc: Doc, s: int, e: int) -> list[tuple[int, int]]:
+    """A sentence, or its long quoted part(s) and the rest around them, so
+    that quoted foreign speech with an English attribution is judged on its
+    own."""
+    quotes = [(a, b) for a, b in doc.quoted if s <= a and b <= e and b - a >= MIN_SEGMENT_CHARS]
+    if not quotes:
+        return [(s, e)]
+    out: list[tuple[int, int]] = []
+    pos = s
+    text = doc.text
+    for a, b in quotes:
+        if a > pos:
+            out.append(_strip(text, pos, a))
+        out.append(_strip(text, a, b))
+        pos = b
+    if pos < e:
+        out.append(_strip(text, pos, e))
+    return [(a, b) for a, b in out if a < b]
+
+
+def _analyze(doc: Doc) -> LangAnalysis:
+    expected = expected_language(doc)
+    text = doc.text
+    own_words = stopwords().get(expected)
+    calls = 0
+
+    if not own_words:
+        # No function-word list for this language: the detector decides the
+        # article language in one call; paragraphs are not judged.
+        body = text.strip()
+        if len(body) < MIN_SEGMENT_CHARS:
+            return LangAnalysis(expected, None, 0.0, "none")
+        probs = detect(body[:10000])
+        lang, prob = probs[0] if probs else (None, 0.0)
+        return LangAnalysis(expected, lang, round(prob, 2), "langdetect", detector_calls=1)
+
+    spans = _candidate_spans(doc, expected)
+    if not spans:
+        body_s, body_e = _strip(text)
+        if body_e - body_s >= MIN_SEGMENT_CHARS:
+            spans = [(body_s, body_e, span_evidence(folded(doc), body_s, body_e, expected, False, wordable(doc)))]
+
+    segments: list[Segment] = []
+    pending: list[tuple[int, int, Evidence]] = []
+    for s, e, ev in spans:
+        v = ev.verdict
+        if v == "expected":
+            segments.append(Segment(s, e, expected, round(min(1.0, 0.5 + ev.expected_share), 2), "cheap", ev))
+        elif v == "short":
+            continue
+        else:
+            pending.append((s, e, ev))
+
+    judged_expected = sum(seg.end - seg.start for seg in segments)
+    pending_chars = sum(e - s for s, e, _ in pending)
+    article_lang: str | None = None
+    article_conf = 0.0
+    method = "cheap"
+
+    if pending and pending_chars > judged_expected:
+        # Mostly foreign: one call on the whole article decides, unless it
+        # comes back as the expected language (then judge segment by segment).
+        body_s, body_e = _strip(text)
+        probs = detect(text[body_s:body_e][:10000])
+        calls += 1
+        if probs and probs[0][0] != expected and probs[0][1] >= MIN_DETECT_PROB:
+            article_lang, article_conf = probs[0]
+            method = "langdetect"
+            for s, e, ev in pending:
+                lang = article_lang if ev.verdict != "ambiguous" else None
+                segments.append(Segment(s, e, lang, round(article_conf, 2), "langdetect", ev))
+            pending = []
+    if pending:
+        ambiguous = [p for p in pending if p[2].verdict == "ambiguous"]
+        decided: set[int] = set()
+        if ambiguous:
+            joined = "\n".join(text[s:e] for s, e, _ in ambiguous)
+            probs = detect(joined[:10000])
+            calls += 1
+            if probs and probs[0][0] == expected and probs[0][1] >= MIN_DETECT_PROB:
+                for s, e, ev in ambiguous:
+                    segments.append(Segment(s, e, expected, round(probs[0][1], 2), "langdetect", ev))
+                    decided.add(s)
+        for s, e, ev in pending:
+            if s in decided:
+                continue
+            probs = detect(text[s:e])
+            calls += 1
+            lang, prob = probs[0] if probs else (None, 0.0)
+            if lang is None or prob < MIN_DETECT_PROB:
+                segments.append(Segment(s, e, None, round(prob, 2), "langdetect", ev))
+                continue
+            if lang != expected and ev.verdict == "ambiguous" and ev.expected_share >= 0.15:
+                # The detector disagrees with plenty of expected-language
+                # function words: leave the segment undecided.
+                lang = None
+            segments.append(Segment(s, e, lang, round(prob, 2), "langdetect", ev))
+
+    segments.sort(key=lambda seg: seg.start)
+    if article_lang is None:
+        by_lang: dict[str, int] = {}
+        for seg in segments:
+            if seg.lang:
+                by_lang[seg.lang] = by_lang.get(seg.lang, 0) + (seg.end - seg.start)
+        total = sum(by_lang.values())
+        if total:
+            article_lang, n = max(sorted(by_lang.items()), key=lambda kv: kv[1])
+            article_conf = n / total
+        else:
+            method = "none"
+    if calls and method == "cheap":
+        method = "langdetect"
+    return LangAnalysis(
+        expected=expected,
+        lang=article_lang,
+        confidence=round(article_conf, 2),
+        method=method,
+        segments=segments,
+        detector_calls=calls,
+    )
+
+
+def _strip(text: str, start: int = 0, end: int | None = None) -> tuple[int, int]:
+    """``(start, end)`` shrunk so the span neither starts nor ends with
+    whitespace."""
+    s, e = start, len(text) if end is None else end
+    while s < e and text[s].isspace():
+        s += 1
+    while e > s and text[e - 1].isspace():
+        e -= 1
+    return s, e

@@ -1,0 +1,282 @@
+"""Sentence-level style (category ``style``, codes ST) and readability.
+
+- ST001 run-on sentence: far longer than the article's own norm (MT glues
+  sentences together);
+- ST002 sentence fragment: a sentence or paragraph cut off after an article
+  or conjunction.
+
+Both are ``info`` unless extreme. The ``readability`` stat adds Flesch
+reading ease and Flesch–Kincaid grade (textstat) to every English article.
+
+textstat counts syllables with the CMU dictionary, which it downloads via
+``nltk.download('cmudict')`` on first use. mtaudit never touches the
+network at run time, so this module gives textstat a syllable source that
+needs no download: pyphen's hyphenation dictionary (shipped with pyphen, a
+textstat dependency, and the same fallback textstat itself uses for words
+missing from CMUdict), cached per word.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from functools import lru_cache
+from statistics import median
+from typing import Any, Iterator
+
+import regex
+
+from audit.doc import Doc
+from audit.model import Hit
+from audit.registry import rule, stat_provider
+
+from . import _langid
+
+# -- readability (textstat, offline) ----------------------------------------------------
+
+_PYPHEN_LANG = "en_US"
+
+
+@lru_cache(maxsize=1)
+def _pyphen() -> Any:
+    from pyphen import Pyphen
+
+    return Pyphen(lang=_PYPHEN_LANG)
+
+
+@lru_cache(maxsize=65536)
+def _phones(word: str) -> tuple[tuple[str, ...], ...]:
+    """A CMUdict-shaped entry for ``word``: one pronunciation whose phones
+    all carry a stress digit, one per syllable (pyphen positions + 1)."""
+    return (("1",) * (len(_pyphen().positions(word)) + 1),)
+
+
+class PyphenSyllables:
+    """Read-only mapping ``word -> [[phones]]`` that textstat's syllable
+    counter can use in place of ``nltk.corpus.cmudict.dict()``."""
+
+    __slots__ = ()
+
+    def __getitem__(self, word: str) -> tuple[tuple[str, ...], ...]:
+        return _phones(word)
+
+    def __contains__(self, word: object) -> bool:
+        return isinstance(word, str)
+
+
+def _offline_cmudict(lang: str) -> PyphenSyllables:
+    return PyphenSyllables()
+
+
+def install_offline_syllables() -> bool:
+    """Point textstat's syllable counter at ``PyphenSyllables`` so it never
+    calls ``nltk.download``. Returns False if this textstat version has a
+    different layout (then ``_fallback_scores`` computes the same formulas)."""
+    try:
+        from textstat.backend.counts import _count_syllables
+    except ImportError:  # pragma: no cover - other textstat layout
+        return False
+    if not hasattr(_count_syllables, "get_cmudict"):  # pragma: no cover
+        return False
+    _count_syllables.get_cmudict = _offline_cmudict
+    if hasattr(_count_syllables.count_syllables, "cache_clear"):
+        _count_syllables.count_syllables.cache_clear()
+    return True
+
+
+_TEXTSTAT_OFFLINE = install_offline_syllables()
+#: Fewer words of prose than this: readability is not computed.
+MIN_READABILITY_WORDS = 30
+_PROSE_END = ".!?\u2026\"'\u201d\u2019)"
+_RS_WORD = regex.compile(r"[\p{L}\p{N}][\p{L}\p{N}'\u2019-]*")
+
+
+def _prose(doc: Doc) -> str:
+    """Paragraphs that end like sentences (headlines, labels and bylines
+    would distort the sentence-length term)."""
+    t = doc.text
+    return "\n".join(t[s:e] for s, e in doc.paragraphs if t[e - 1] in _PROSE_END)
+
+
+def _fallback_scores(text: str) -> tuple[float, float]:  # pragma: no cover - other textstat layout
+    words = _RS_WORD.findall(text)
+    sentences = max(1, len(regex.findall(r"[.!?]+(?:\s|$)", text)))
+    syllables = sum(len(_phones(w.lower())[0]) for w in words)
+    wps = len(words) / sentences
+    spw = syllables / len(words)
+    return 206.835 - 1.015 * wps - 84.6 * spw, 0.39 * wps + 11.8 * spw - 15.59
+
+
+@stat_provider("readability")
+def readability_stats(doc: Doc) -> dict[str, Any]:
+    """``flesch_reading_ease`` and ``flesch_kincaid_grade`` (textstat, one
+    decimal) over the article's prose paragraphs; null for articles that
+    are not in English or have fewer than 30 words of prose."""
+    none: dict[str, Any] = {"flesch_reading_ease": None, "flesch_kincaid_grade": None}
+    analysis = _langid.analyze(doc)
+    if analysis.lang not in ("en", None) or (analysis.lang is None and analysis.expected != "en"):
+        return none
+    prose = _prose(doc)
+    if len(prose.split()) < MIN_READABILITY_WORDS:
+        return none
+    if _TEXTSTAT_OFFLINE:
+        import textstat
+
+        fre, grade = textstat.flesch_reading_ease(prose), textstat.flesch_kincaid_grade(prose)
+    else:  # pragma: no cover
+        fre, grade = _fallback_scores(prose)
+    return {"flesch_reading_ease": round(fre, 1), "flesch_kincaid_grade": round(grade, 1)}
+
+
+# -- sentence lengths -----------------------------------------------------------------------
+
+#: ST001 defaults (override per run with rule options ``min_words``,
+#: ``factor``, ``extreme_words``).
+RUNON_MIN_WORDS = 60
+RUNON_FACTOR = 2.5
+RUNON_EXTREME_WORDS = 120
+#: Articles with fewer sentences have no reliable norm; the median of a
+#: typical news article (about 20 words) stands in.
+NORM_MIN_SENTENCES = 5
+DEFAULT_MEDIAN = 20.0
+
+
+def _option(doc: Doc, code: str, key: str, default: Any) -> Any:
+    return doc.config.option(code, key, default) if doc.config is not None else default
+
+
+def sentence_lengths(doc: Doc) -> list[int]:
+    """Words per sentence (``doc.sentences``), cached on the document."""
+    cached = doc.__dict__.get("_st_lengths")
+    if cached is None:
+        starts = [s for s, _ in doc.words]
+        cached = [bisect_left(starts, e) - bisect_left(starts, s) for s, e in doc.sentences]
+        doc.__dict__["_st_lengths"] = cached
+    return cached
+
+
+@rule(
+    code="ST001",
+    name="run-on-sentence",
+    category="style",
+    severity="info",
+    bad=[
+        "The talks ended. Both sides left. Nobody spoke. The hall emptied. Officials went home. "
+        "⟦" + "The minister said that the government would review the plan and that the review would "
+        "take several months because the costs had risen and the suppliers had changed and the "
+        "unions had objected and the regions had asked for more money and the opposition had "
+        "demanded a vote in parliament before any decision was taken on the future of the project.⟧",
+    ],
+    good=[
+        "The minister said on Monday that the government would review the plan, which has been "
+        "criticised by unions, regional leaders and opposition parties since it was first presented "
+        "in March, and that a decision would be taken before the end of the year.",
+        "The talks ended without a deal. Both sides said they would meet again next month.",
+    ],
+)
+def run_on_sentence(doc: Doc) -> Iterator[Hit]:
+    """Sentence far longer than the article's norm (likely glued sentences).
+
+    Why it matters: machine translation and segment re-assembly glue
+    sentences together with commas and ``and``; a 70-word sentence in an
+    article whose sentences run to 18 words is usually such a seam and
+    hard to read. Flagged from 60 words and 2.5 times the article's median
+    sentence length (info); from 120 words it is a warning. Thresholds are
+    rule options ``min_words``, ``factor`` and ``extreme_words``.
+    """
+    lengths = sentence_lengths(doc)
+    if not lengths:
+        return
+    min_words = int(_option(doc, "ST001", "min_words", RUNON_MIN_WORDS))
+    if max(lengths) < min_words:
+        return
+    factor = float(_option(doc, "ST001", "factor", RUNON_FACTOR))
+    extreme = int(_option(doc, "ST001", "extreme_words", RUNON_EXTREME_WORDS))
+    norm = median(lengths) if len(lengths) >= NORM_MIN_SENTENCES else DEFAULT_MEDIAN
+    threshold = max(min_words, factor * norm)
+    for (s, e), n in zip(doc.sentences, lengths):
+        if n < threshold:
+            continue
+        quoted = doc.in_quote(s) and doc.in_quote(e - 1)
+        severity = "warning" if n >= extreme and not quoted else None
+        yield Hit(
+            s,
+            e,
+            f"run-on sentence: {n} words (article median {norm:g})",
+            severity=severity,
+            data={"words": n, "median": norm},
+        )
+
+
+# -- fragments ---------------------------------------------------------------------------------
+
+#: Words a complete English sentence does not end on.
+_DANGLING = r"(?:the|a|an|and|or|but|nor|whose|than|because|although|whether|its|their|our|your)"
+_TRUNCATED_SENTENCE = regex.compile(rf"(?<![\p{{L}}'\u2019-]){_DANGLING}[.!?]$")
+_TRUNCATED_PARAGRAPH = regex.compile(
+    rf"(?<![\p{{L}}'\u2019-])(?:{_DANGLING[3:-1]}|of|to|with|for|from|in|on|at|by|that|which)$"
+)
+#: A cut-off paragraph must have at least this many words (shorter lines
+#: without a full stop are headlines and labels).
+FRAGMENT_PARAGRAPH_WORDS = 12
+
+
+@rule(
+    code="ST002",
+    name="sentence-fragment",
+    category="style",
+    severity="info",
+    bad=[
+        "The minister said the government would review ⟦the plan and.⟧ Talks resume on Monday.",
+        "Officials said that the agreement signed in Brussels last week would be ⟦extended for the⟧\n"
+        "Talks resume on Monday.",
+        "Prices ⟦rose faster than.⟧",
+    ],
+    good=[
+        "It was not clear what the money was for.",
+        "Nobody knew where the convoy had come from.",
+        "The winner was Plan A.",
+        "\u201cI really did not want to because.\u201d",
+        "Talks resume on Monday",
+        "He said he had nothing to add.",
+    ],
+)
+def sentence_fragment(doc: Doc) -> Iterator[Hit]:
+    """Sentence or paragraph cut off after an article or conjunction.
+
+    Why it matters: segmenters and truncating pipelines cut sentences in
+    the middle (``…would review the plan and.``); the reader loses the end
+    of the statement. A sentence that ends on ``the``, ``a``, ``and``,
+    ``than``… before its full stop, or a long paragraph (12+ words) that
+    stops on such a word or a preposition without any punctuation, is
+    reported. Quoted speech is not judged. The span is the last three
+    words.
+    """
+    text = doc.text
+    for s, e in doc.sentences:
+        if e - s < 4 or text[e - 1] not in ".!?":
+            continue
+        m = _TRUNCATED_SENTENCE.search(text, max(s, e - 12), e)
+        if not m or doc.in_quote(m.start()):
+            continue
+        yield Hit(_tail_start(text, s, e), e, f"sentence appears cut off after {text[m.start():e - 1]!r}")
+    for ps, pe in doc.paragraphs:
+        last = text[pe - 1]
+        if not last.isalpha():
+            continue
+        m = _TRUNCATED_PARAGRAPH.search(text, max(ps, pe - 10), pe)
+        if not m or doc.in_quote(m.start()):
+            continue
+        if len(text[ps:pe].split()) < FRAGMENT_PARAGRAPH_WORDS:
+            continue
+        yield Hit(_tail_start(text, ps, pe), pe, f"paragraph breaks off after {m.group()!r}")
+
+
+def _tail_start(text: str, s: int, end: int, words: int = 3) -> int:
+    """Start of the last ``words`` words before ``end`` (not before ``s``)."""
+    pos = end
+    for _ in range(words):
+        k = text.rfind(" ", s, pos - 1)
+        if k < s:
+            return s
+        pos = k
+    return pos + 1

@@ -1,0 +1,1184 @@
+"""Fingerprints of machine translation (category ``translation``, codes MT).
+
+- MT001 garbled attribution (source-language word order around
+  ``according to`` / ``said``);
+- MT002 calques and translationese from the ``calques`` lexicon
+  (``rules/calques.tsv``), one Aho–Corasick pass, case-insensitive,
+  word-bounded;
+- MT003 a country or organisation referred to as ``he``/``she``;
+- MT004 a missing ``the`` before names that need it (``United States said``);
+- MT005 numbers, dates and currencies in a source language's format.
+
+Every artifact also carries the source languages it points to; the
+``source_language`` annotator adds them up so an editor can see which
+translation pipeline produced the article.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any, Callable, Iterable, Iterator
+
+import ahocorasick
+import regex
+
+from audit.doc import Doc
+from audit.model import Fix, Hit
+from audit.registry import annotator, rule
+
+from . import _langid
+from ._common import DATA_DIR
+
+# -- shared helpers ---------------------------------------------------------------
+
+
+def _cached(doc: Doc, key: str, fn: Callable[[Doc], Any]) -> Any:
+    """``fn(doc)`` computed once per document (stored on the ``Doc``)."""
+    d = doc.__dict__
+    try:
+        return d[key]
+    except KeyError:
+        value = d[key] = fn(doc)
+        return value
+
+
+_EN_FUNCTION_WORDS = _langid.stopwords().get("en", frozenset())
+_TERMINAL = ".!?\u2026:;\"'\u201d\u2019)"
+
+
+def _headline_like(text: str, s: int, e: int) -> bool:
+    """Is the paragraph ``text[s:e]`` a headline, title-case line or label
+    (where news style drops articles)?"""
+    para = text[s:e]
+    words = para.split()
+    if not words:
+        return False
+    if len(words) <= 25 and para.rstrip()[-1] not in _TERMINAL:
+        return True
+    caps = sum(1 for w in words if w[:1].isupper())
+    return len(words) >= 3 and caps / len(words) >= 0.6
+
+
+def _in_headline(doc: Doc, offset: int) -> bool:
+    """Is ``offset`` inside a headline-like paragraph? (memoised per
+    paragraph on the document)"""
+    memo: dict[int, bool] = doc.__dict__.setdefault("_mt_headline_memo", {})
+    starts = _cached(doc, "_mt_para_starts", lambda d: [s for s, _ in d.paragraphs])
+    k = bisect_right(starts, offset) - 1
+    if k < 0:
+        return False
+    s, e = doc.paragraphs[k]
+    if offset >= e:
+        return False
+    got = memo.get(k)
+    if got is None:
+        got = memo[k] = _headline_like(doc.text, s, e)
+    return got
+
+
+def _is_word_char(c: str) -> bool:
+    return c.isalnum()
+
+
+def _quoted(doc: Doc, s: int, e: int) -> bool:
+    return doc.in_quote(s) and doc.in_quote(max(s, e - 1))
+
+
+def _lower_severity(severity: str) -> str:
+    return "info" if severity in ("warning", "info") else "warning"
+
+
+# -- MT002 calques -----------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Calque:
+    """One lexicon entry (one line of ``calques.tsv``)."""
+
+    pattern: str
+    languages: tuple[str, ...]
+    rewrite: str
+    severity: str = "warning"
+    not_after: frozenset[str] = frozenset()
+    not_before: tuple[str, ...] = ()
+
+    @property
+    def fix(self) -> Fix | None:
+        if self.rewrite == "(omit)":
+            return Fix("", safe=False)
+        if self.rewrite.startswith("("):
+            return None
+        return Fix(self.rewrite, safe=False)
+
+
+def expand(pattern: str) -> list[str]:
+    """Expand ``(a|b|)`` groups (nestable; an empty branch omits the group)
+    into every literal phrase, whitespace normalised."""
+
+    def parse(s: str, i: int, top: bool) -> tuple[list[str], int]:
+        # Returns the alternatives of a sequence up to ')' (or end).
+        alts: list[list[str]] = [[""]]
+        while i < len(s):
+            c = s[i]
+            if c == "(":
+                inner, i = parse(s, i + 1, False)
+                alts[-1] = [a + b for a in alts[-1] for b in inner]
+            elif c == "|" and not top:
+                alts.append([""])
+                i += 1
+            elif c == ")" and not top:
+                return [x for alt in alts for x in alt], i + 1
+            else:
+                alts[-1] = [a + c for a in alts[-1]]
+                i += 1
+        if not top:
+            raise ValueError(f"unbalanced '(' in calque pattern {pattern!r}")
+        return [x for alt in alts for x in alt], i
+
+    out, _ = parse(pattern, 0, True)
+    seen: dict[str, None] = {}
+    for phrase in out:
+        phrase = " ".join(phrase.split()).lower().replace("\u2019", "'")
+        if phrase:
+            seen[phrase] = None
+    return list(seen)
+
+
+def parse_calque(entry: Any) -> Calque:
+    """A lexicon entry from a TSV line or a config dict
+    (``{"phrase", "languages", "rewrite", "severity", "not_after", "not_before"}``)."""
+    if isinstance(entry, str):
+        cols = entry.rstrip("\n").split("\t")
+        if len(cols) > 6:
+            raise ValueError(f"calque entry has {len(cols)} columns, at most 6: {entry!r}")
+        cols += [""] * (6 - len(cols))
+        phrase, langs, rewrite, severity, not_after, not_before = (c.strip() for c in cols[:6])
+    elif isinstance(entry, dict):
+        phrase = str(entry.get("phrase", "")).strip()
+        langs = entry.get("languages", "")
+        rewrite = str(entry.get("rewrite", "")).strip()
+        severity = str(entry.get("severity", "") or "").strip()
+        not_after = entry.get("not_after", "")
+        not_before = entry.get("not_before", "")
+        if isinstance(langs, (list, tuple)):
+            langs = ",".join(langs)
+        if isinstance(not_after, (list, tuple)):
+            not_after = "|".join(not_after)
+        if isinstance(not_before, (list, tuple)):
+            not_before = "|".join(not_before)
+    else:
+        raise ValueError(f"calque entry must be a TSV line or a mapping, not {type(entry).__name__}")
+    languages = tuple(x.strip().lower() for x in str(langs).split(",") if x.strip())
+    if not phrase or not languages or not rewrite:
+        raise ValueError(f"calque entry needs a phrase, languages and a rewrite: {entry!r}")
+    severity = severity or "warning"
+    if severity not in ("warning", "info", "error"):
+        raise ValueError(f"calque entry {phrase!r}: unknown severity {severity!r}")
+    return Calque(
+        pattern=phrase,
+        languages=languages,
+        rewrite=rewrite,
+        severity=severity,
+        not_after=frozenset(w.strip().lower() for w in str(not_after).split("|") if w.strip()),
+        not_before=tuple(w.strip().lower().replace("\u2019", "'") for w in str(not_before).split("|") if w.strip()),
+    )
+
+
+@lru_cache(maxsize=None)
+def load_calques() -> tuple[Calque, ...]:
+    """The shipped lexicon (``rules/calques.tsv``)."""
+    out = []
+    with open(DATA_DIR / "calques.tsv", encoding="utf-8") as fh:
+        for line in fh:
+            if not line.strip() or line.lstrip().startswith("#"):
+                continue
+            out.append(parse_calque(line))
+    return tuple(out)
+
+
+def _freeze(entry: Any) -> Any:
+    if isinstance(entry, dict):
+        return tuple(sorted((k, _freeze(v)) for k, v in entry.items()))
+    if isinstance(entry, (list, tuple)):
+        return tuple(_freeze(v) for v in entry)
+    return entry
+
+
+def _thaw(entry: Any) -> Any:
+    if isinstance(entry, tuple) and entry and all(isinstance(x, tuple) and len(x) == 2 for x in entry):
+        return {k: _thaw(v) for k, v in entry}
+    if isinstance(entry, tuple):
+        return list(entry)
+    return entry
+
+
+@lru_cache(maxsize=8)
+def _automaton(extra: tuple[Any, ...]) -> tuple[Any, tuple[Calque, ...]]:
+    """Aho–Corasick automaton over every expanded phrase of the lexicon plus
+    the user's extra entries. Later entries win on identical phrases."""
+    entries = load_calques() + tuple(parse_calque(_thaw(x)) for x in extra)
+    auto = ahocorasick.Automaton()
+    for idx, entry in enumerate(entries):
+        for phrase in expand(entry.pattern):
+            auto.add_word(phrase, (len(phrase), idx))
+    auto.make_automaton()
+    return auto, entries
+
+
+def _calques_for(doc: Doc) -> tuple[Any, tuple[Calque, ...]]:
+    extra = doc.lexicon("calques")
+    return _automaton(tuple(_freeze(x) for x in extra) if extra else ())
+
+
+_PREV_WORD = re.compile(r"([\w'-]+)[^\w]*$")
+_NUM_AHEAD = re.compile(r"\s*[$\u20ac\u00a3]?\d")
+
+
+@dataclass(frozen=True, slots=True)
+class CalqueMatch:
+    start: int
+    end: int
+    entry: Calque
+
+
+def _guarded(low: str, s: int, e: int, entry: Calque) -> bool:
+    """Does a guard word right before/after the match cancel it?"""
+    if entry.not_after:
+        m = _PREV_WORD.search(low, max(0, s - 40), s)
+        if m and m.group(1) in entry.not_after:
+            return True
+    if entry.not_before:
+        rest = low[e : e + 40]
+        stripped = rest.lstrip()
+        for g in entry.not_before:
+            if g == "#num":
+                if _NUM_AHEAD.match(rest):
+                    return True
+                continue
+            if stripped.startswith(g) or rest.startswith(g):
+                src = rest if rest.startswith(g) else stripped
+                nxt = src[len(g) : len(g) + 1]
+                if not nxt or not _is_word_char(nxt) or not _is_word_char(g[-1]):
+                    return True
+    return False
+
+
+def calque_matches(doc: Doc) -> list[CalqueMatch]:
+    """Lexicon phrases found in the document (non-overlapping, leftmost-longest)."""
+
+    def compute(d: Doc) -> list[CalqueMatch]:
+        auto, entries = _calques_for(d)
+        text = d.text
+        low = _langid.folded(d)
+        n = len(low)
+        found: list[tuple[int, int, int]] = []
+        for end, (length, idx) in auto.iter(low):
+            s, e = end - length + 1, end + 1
+            if _is_word_char(low[s]) and s > 0 and _is_word_char(low[s - 1]):
+                continue
+            if _is_word_char(low[e - 1]) and e < n and _is_word_char(low[e]):
+                continue
+            found.append((s, -e, idx))
+        out: list[CalqueMatch] = []
+        last = -1
+        for s, neg_e, idx in sorted(found):
+            e = -neg_e
+            if s < last:
+                continue
+            entry = entries[idx]
+            if _guarded(low, s, e, entry):
+                continue
+            out.append(CalqueMatch(s, e, entry))
+            last = e
+        return out
+
+    return _cached(doc, "_mt_calques", compute)
+
+
+def _match_case(replacement: str, original: str) -> str:
+    if original[:1].isupper() and replacement:
+        return replacement[0].upper() + replacement[1:]
+    return replacement
+
+
+@rule(
+    code="MT002",
+    name="calque",
+    category="translation",
+    severity="warning",
+    fixable=True,
+    bad=[
+        "⟦Let us remind you that⟧ on September 24 there was a shootout in the village.",
+        "The spokesman also ⟦informed that⟧ the minister held talks on Friday.",
+        "The decision was backed ⟦according to an Atlantic official⟧ who requested anonymity.".replace(
+            "⟦according to an Atlantic official⟧", "according to ⟦an Atlantic official⟧"
+        ),
+        "⟦In view of the recently flared up⟧ tensions, NATO wants to increase its presence.",
+        "Troops remain ⟦on the territory of⟧ Ukraine, the ministry said.",
+        {"text": "⟦It became known that⟧ the talks had failed.", "fixed": "It emerged that the talks had failed."},
+        "\u201cWe must act ⟦on the territory of⟧ our country,\u201d he said.",
+    ],
+    good=[
+        "The minister was informed that the talks had failed.",
+        "Officials informed reporters that the border would reopen.",
+        "The talks went according to plan, officials said.",
+        "She reported about 300 new cases on Monday.",
+        "The Atlantic Council published the report on Tuesday.",
+        "Investment in the territory's ports rose sharply.",
+        "Police were told about a suspicious package.",
+    ],
+)
+def calque(doc: Doc) -> Iterator[Hit]:
+    """Stock phrase that betrays a source language (calque or translationese).
+
+    Why it matters: phrases such as ``let us remind you that`` (Polish,
+    Russian, Ukrainian), ``an Atlantic official`` for NATO (Arabic) or ``the
+    other weekend`` for the weekend before last (Finnish) are word-for-word
+    renderings no English editor would write; they mark the article as
+    machine-translated and often change the meaning. The ``calques``
+    lexicon (``rules/calques.tsv``: phrase, source languages, natural
+    rewrite, severity, guard words) is extendable from config through the
+    lexicon name ``calques`` (TSV lines or mappings with the same fields).
+    Phrases inside quoted speech are reported one step lower (``info``).
+    The rewrite is offered as an unsafe fix where it is a drop-in
+    replacement.
+    """
+    text = doc.text
+    for m in calque_matches(doc):
+        entry = m.entry
+        original = text[m.start : m.end]
+        severity = entry.severity
+        if _quoted(doc, m.start, m.end):
+            severity = _lower_severity(severity)
+        fix = entry.fix
+        if fix is not None and fix.replacement:
+            fix = Fix(_match_case(fix.replacement, original), safe=False)
+        langs = ", ".join(entry.languages)
+        yield Hit(
+            m.start,
+            m.end,
+            f"calque {original!r} (typical of translation from {langs}); natural English: {entry.rewrite}",
+            fix,
+            severity=severity if severity != "warning" else None,
+            data={"languages": list(entry.languages), "rewrite": entry.rewrite},
+        )
+
+
+# -- entities (MT003, MT004) --------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Entity:
+    name: str
+    kind: str
+    needs_the: bool
+    demonyms: tuple[str, ...]
+
+
+@lru_cache(maxsize=None)
+def load_entities() -> tuple[Entity, ...]:
+    out = []
+    with open(DATA_DIR / "mt_entities.tsv", encoding="utf-8") as fh:
+        for line in fh:
+            if not line.strip() or line.startswith("#"):
+                continue
+            cols = line.rstrip("\n").split("\t") + ["", "", ""]
+            out.append(
+                Entity(
+                    name=cols[0].strip(),
+                    kind=cols[1].strip() or "place",
+                    needs_the=cols[2].strip().lower() == "the",
+                    demonyms=tuple(x.strip() for x in cols[3].split("|") if x.strip()),
+                )
+            )
+    return tuple(out)
+
+
+@lru_cache(maxsize=None)
+def _entity_automaton() -> tuple[Any, dict[str, Entity], frozenset[str]]:
+    auto = ahocorasick.Automaton()
+    by_name: dict[str, Entity] = {}
+    place_words: set[str] = set()
+    for ent in load_entities():
+        by_name[ent.name] = ent
+        auto.add_word(ent.name, ent.name)
+        place_words.update(ent.name.replace(".", " ").split())
+        for dem in ent.demonyms:
+            place_words.update(dem.split())
+    auto.make_automaton()
+    return auto, by_name, frozenset(place_words)
+
+
+@dataclass(frozen=True, slots=True)
+class EntityHit:
+    start: int
+    end: int
+    entity: Entity
+
+
+def entity_hits(doc: Doc) -> list[EntityHit]:
+    """Case-sensitive, word-bounded occurrences of known names
+    (leftmost-longest)."""
+
+    def compute(d: Doc) -> list[EntityHit]:
+        auto, by_name, _ = _entity_automaton()
+        text = d.text
+        n = len(text)
+        found = []
+        for end, name in auto.iter(text):
+            s, e = end - len(name) + 1, end + 1
+            if s > 0 and (text[s - 1].isalnum() or text[s - 1] in "-."):
+                continue
+            if e < n and text[e].isalnum():
+                continue
+            if name[-1] != "." and e < n and text[e] == "." and e + 1 < n and text[e + 1].isalpha():
+                continue  # "U.S.A" vs "US.": part of a dotted abbreviation
+            found.append((s, -e, name))
+        out: list[EntityHit] = []
+        last = -1
+        for s, neg_e, name in sorted(found):
+            if s < last:
+                continue
+            out.append(EntityHit(s, -neg_e, by_name[name]))
+            last = -neg_e
+        return out
+
+    return _cached(doc, "_mt_entities", compute)
+
+
+_DETERMINERS = frozenset(
+    "the this that these those a an its his her their our your whose which what every each no any some whole entire".split()
+)
+_PREPOSITIONS = frozenset(
+    "in to from by with of for against between on at into toward towards across throughout within about "
+    "over under among near beyond via".split()
+)
+_VERBS_AFTER = frozenset(
+    """said says has have had is are was were will would can could should must may might did does do
+    announced stated reported claimed warned added noted explained confirmed called urged wants wanted plans
+    planned intends intended decided agreed imposed sent deployed accused rejected denied remains remained
+    also already continues continued insists insisted needs expects believes considers fears hopes opposes
+    supports backs recognizes recognises demanded demands summoned expelled launched approved condemned
+    welcomed responded accepted refused threatened promised pledged signed""".split()
+)
+_NEXT_WORD = re.compile(r"\s*([A-Za-z][\w'\u2019-]*)")
+_PREV_TOKEN = re.compile(r"([\w'\u2019.-]+)\s*$")
+
+
+@dataclass(frozen=True, slots=True)
+class MissingArticle:
+    start: int
+    end: int
+    entity: Entity
+    quoted: bool
+
+
+def missing_articles(doc: Doc) -> list[MissingArticle]:
+    """Names that need ``the`` used bare as a noun outside headlines."""
+
+    def compute(d: Doc) -> list[MissingArticle]:
+        text = d.text
+        out: list[MissingArticle] = []
+        for h in entity_hits(d):
+            ent = h.entity
+            if not ent.needs_the:
+                continue
+            s, e = h.start, h.end
+            if _in_headline(d, s):
+                continue
+            pm = _PREV_TOKEN.search(text, max(0, s - 30), s)
+            prev = pm.group(1) if pm and "\n" not in pm.group(0) else None
+            if prev is not None and prev.lower() in _DETERMINERS:
+                continue
+            if (
+                prev is not None
+                and prev[:1].isupper()
+                and not _sentence_start(d, s)
+                and prev.lower() not in _PREPOSITIONS
+                and prev.lower() not in _EN_FUNCTION_WORDS
+            ):
+                continue  # part of a longer capitalised name
+            rest = text[e : e + 40]
+            nxt = rest[:1]
+            flag = False
+            if nxt in ("'", "\u2019"):
+                flag = True  # possessive: "Netherlands' decision"
+            elif nxt == "" or nxt in ".,;:!?)\u201d\"":
+                flag = prev is None or prev.lower() in _PREPOSITIONS or _sentence_start(d, s) or prev.lower() in _VERBS_AFTER
+            else:
+                nm = _NEXT_WORD.match(rest)
+                if nm:
+                    w = nm.group(1)
+                    if w[:1].isupper():
+                        flag = False
+                    elif w.lower() in _VERBS_AFTER:
+                        flag = True
+                    elif w.lower() in ("and", "or"):
+                        flag = prev is not None and prev.lower() in _PREPOSITIONS
+            if flag:
+                out.append(MissingArticle(s, e, ent, _quoted(d, s, e)))
+        return out
+
+    return _cached(doc, "_mt_missing_articles", compute)
+
+
+def _sentence_starts(doc: Doc) -> frozenset[int]:
+    return _cached(doc, "_mt_sentence_starts", lambda d: frozenset(s for s, _ in d.sentences))
+
+
+def _sentence_start(doc: Doc, offset: int) -> bool:
+    return offset in _sentence_starts(doc)
+
+
+@rule(
+    code="MT004",
+    name="missing-article",
+    category="translation",
+    severity="warning",
+    fixable=True,
+    bad=[
+        "⟦United States⟧ said on Friday that Serbia had increased its forces.",
+        "Officials in ⟦Netherlands⟧ said the plan would go ahead.",
+        {"text": "The decision of ⟦European Union⟧ was welcomed.", "fixed": "The decision of the European Union was welcomed."},
+        "Kosovo has asked the EU to act, but ⟦Kremlin⟧ has not responded.",
+    ],
+    good=[
+        "The United States said on Friday that Serbia had increased its forces.",
+        "United States Secretary of State Antony Blinken spoke to President Vucic.",
+        "White House spokesman John Kirby told reporters the build-up was unprecedented.",
+        "US forces remain in the region, and EU leaders will meet on Monday.",
+        "United States warns Serbia over border build-up",
+        "NATO Sends More Troops As Netherlands Weighs Its Options",
+        "Flights to the Philippines resumed after the Netherlands and the United Kingdom lifted the ban.",
+        "He studied in The Hague and later at the University of the Philippines.",
+    ],
+)
+def missing_article(doc: Doc) -> Iterator[Hit]:
+    """Name that needs ``the`` used without it (``United States said``).
+
+    Why it matters: languages without articles (Russian, Polish, Finnish,
+    Chinese...) leave ``the`` out, and machine translation often follows;
+    ``United States said`` or ``in Netherlands`` reads as an error at once.
+    Only noun uses are flagged (before a verb or punctuation, after a
+    preposition); modifiers such as ``United States officials`` or ``White
+    House spokesman``, and headlines or title-case lines, where articles
+    are dropped by style, are left alone. Inside quoted speech: ``info``.
+    """
+    text = doc.text
+    for m in missing_articles(doc):
+        original = text[m.start : m.end]
+        article = "The " if _sentence_start(doc, m.start) else "the "
+        yield Hit(
+            m.start,
+            m.end,
+            f"{original!r} needs the article: {article}{original}",
+            Fix(article + original, safe=False),
+            severity="info" if m.quoted else None,
+            data={"name": m.entity.name},
+        )
+
+
+# -- MT003 country or organisation as a person ------------------------------------------
+
+_REPORTING = frozenset(
+    """said says announced stated reported claimed warned added noted explained confirmed insisted argued
+    revealed declared indicated informed assessed believes believed considers considered fears feared hopes
+    hoped expects expected wants wanted intends intended plans planned decided urged told""".split()
+)
+_PERSON_NOUNS = frozenset(
+    """spokesman spokeswoman spokesperson minister president official officials officer man woman boy girl
+    leader chief secretary ambassador envoy general commander premier king queen prince princess pope
+    father mother son daughter husband wife brother sister suspect soldier journalist reporter lawyer judge
+    prosecutor victim driver pilot who whom whose someone anyone person citizen activist student mayor
+    governor senator lawmaker deputy chancellor representative adviser advisor director head chairman
+    chairwoman negotiator diplomat analyst witness survivor player coach captain manager founder owner
+    candidate doctor nurse teacher priest bishop imam rabbi""".split()
+)
+_ORG_WORDS = frozenset(
+    """Ministry Council Department Force Forces Army Navy Office Agency Committee Government Parliament
+    Security National Defense Defence Foreign Affairs State House Interior Union Nations Republic Federal
+    Kingdom Assembly Congress Senate Commission Court Bank Police Guard Service Services Command Alliance
+    Strip Bank Sea Ocean Gulf River Border Northern Southern Eastern Western North South East West Central
+    KFOR NATO EU UN US UK""".split()
+)
+_TIME_WORDS = frozenset(
+    """Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April May June July
+    August September October November December""".split()
+)
+_SELF_VERBS = frozenset(
+    """discovered found noticed observed detected learned learnt recorded registered seen decided planned
+    intended approved deployed sent withdrawn withdrew imposed recognized recognised increased reduced
+    strengthened launched requested demanded condemned welcomed rejected agreed signed ratified supported
+    stationed mobilized mobilised deploy send withdraw impose recognize recognise increase reduce
+    strengthen launch support continue respond retaliate expel summon summoned expelled closed close ban
+    banned sanction sanctioned intends plans wants discover find notice observe detect""".split()
+)
+_AUX = frozenset("had has have would will could can did does also already now then just recently not further".split())
+_PASSIVE = frozenset("been was were is are be being".split())
+_BELONGINGS = frozenset(
+    """forces troops army territory government borders border citizens embassy diplomats allies airspace
+    sovereignty military soldiers units navy ministry capital nationals own""".split()
+)
+_TOKEN = re.compile(r"[^\W\d_][\w'\u2019.-]*|\d[\d.,]*")
+#: What may precede the subject in its sentence: an opening adverbial
+#: ("On Friday, ") and/or "the".
+_SUBJECT_PREFIX = re.compile(r"(?:[^,.;:!?\n]{1,60},\s+)?(?:[Tt]he\s+)?")
+_PRONOUNS = {"he": "it", "she": "it", "him": "it", "his": "its", "her": "its"}
+_PRONOUN_RE = re.compile(r"\b(?:he|she|him|his|her)\b")
+_REPORTING_RE = re.compile(r"\b(?:" + "|".join(sorted(_REPORTING)) + r")\b")
+
+
+def _person_evidence(tokens: list[str], place_words: frozenset[str], first_is_start: bool = False) -> bool:
+    for i, tok in enumerate(tokens):
+        low = tok.lower()
+        if low in _PERSON_NOUNS:
+            return True
+        if tok[:1].isupper() and not (i == 0 and first_is_start and low in _EN_FUNCTION_WORDS):
+            base = tok.rstrip(".").replace("\u2019s", "").replace("'s", "")
+            if base in place_words or base in _ORG_WORDS or base in _TIME_WORDS or base.isupper():
+                continue
+            return True
+    return False
+
+
+@dataclass(frozen=True, slots=True)
+class PersonifiedEntity:
+    start: int
+    end: int
+    pronoun: str
+    entity: Entity
+    subject_start: int
+
+
+def _sentence_index(doc: Doc, offset: int) -> int:
+    """Index into ``doc.sentences`` of the sentence holding ``offset`` (-1
+    if none)."""
+    starts = _cached(doc, "_mt_sentence_start_list", lambda d: [s for s, _ in d.sentences])
+    k = bisect_right(starts, offset) - 1
+    if k >= 0 and offset < doc.sentences[k][1]:
+        return k
+    return -1
+
+
+def personified_entities(doc: Doc) -> list[PersonifiedEntity]:
+    def compute(d: Doc) -> list[PersonifiedEntity]:
+        text = d.text
+        hits = entity_hits(d)
+        if not hits:
+            return []
+        _, _, place_words = _entity_automaton()
+        missing: set[int] | None = None
+        out: list[PersonifiedEntity] = []
+        done: set[int] = set()
+        sentences = d.sentences
+        for subj in hits:
+            k = _sentence_index(d, subj.start)
+            if k < 0 or k in done:
+                continue
+            s, e = sentences[k]
+            if subj.start - s > 70 or subj.end > e:
+                continue
+            if not _SUBJECT_PREFIX.fullmatch(text, s, subj.start):
+                continue  # not the subject at the start of its sentence
+            done.add(k)
+            if _in_headline(d, s):
+                continue
+            ent = subj.entity
+            # a reporting verb within ~eight words, no person in between
+            vm = _REPORTING_RE.search(text, subj.end, min(e, subj.end + 90))
+            if vm is None:
+                continue
+            first = _TOKEN.search(text, subj.end, e)
+            if first and first.group()[:1].isupper() and first.group() not in _TIME_WORDS:
+                continue  # part of a longer name ("Israel Adesanya")
+            if _person_evidence(_TOKEN.findall(text, subj.end, vm.start()), place_words):
+                continue
+            pm = _PRONOUN_RE.search(text, vm.end(), e)
+            if pm is None:
+                continue
+            word = pm.group()
+            if _person_evidence(_TOKEN.findall(text, vm.end(), pm.start()), place_words):
+                continue
+            if missing is None:
+                missing = {m.start for m in missing_articles(d)}
+            corroborated = subj.start in missing
+            if not corroborated:
+                if k > 0 and _same_paragraph(d, sentences[k - 1][0], s):
+                    ps, pe = sentences[k - 1]
+                    if _person_evidence(_TOKEN.findall(text, ps, pe), place_words, first_is_start=True):
+                        continue
+                after = [t.lower() for t in _TOKEN.findall(text, pm.end(), min(e, pm.end() + 60))[:5]]
+                if word in ("he", "she"):
+                    n = 0
+                    while n < len(after) and after[n] in _AUX:
+                        n += 1
+                    passive = (n > 0 and after[n - 1] in _PASSIVE) or (n < len(after) and after[n] in _PASSIVE)
+                    corroborated = not passive and n < len(after) and after[n] in _SELF_VERBS
+                else:
+                    corroborated = bool(after) and after[0] in _BELONGINGS
+            if corroborated:
+                out.append(PersonifiedEntity(pm.start(), pm.end(), word, ent, subj.start))
+        return out
+
+    return _cached(doc, "_mt_personified", compute)
+
+
+def _same_paragraph(doc: Doc, a: int, b: int) -> bool:
+    """Paragraphs are lines: no line break between ``a`` and ``b``."""
+    return "\n" not in doc.text[a:b]
+
+
+@rule(
+    code="MT003",
+    name="country-as-person",
+    category="translation",
+    severity="warning",
+    fixable=True,
+    bad=[
+        "United States said on Friday that ⟦he⟧ had discovered that Serbia had increased its forces.",
+        "The Kremlin said on Monday that ⟦he⟧ would respond to the sanctions.",
+        {"text": "Serbia said ⟦his⟧ forces would stay at the border.", "fixed": "Serbia said its forces would stay at the border."},
+    ],
+    good=[
+        "The United States said on Friday that it had discovered that Serbia had increased its forces.",
+        "Russia said he had been expelled for spying.",
+        "The ministry said President Vucic had ordered the withdrawal and that he would visit the border.",
+        "Smith resigned last week. The company said he had decided to leave.",
+        "Kirby was asked about the troops. The United States said he had decided nothing yet.",
+        "Israel Adesanya said he had decided to retire.",
+    ],
+)
+def country_as_person(doc: Doc) -> Iterator[Hit]:
+    """Country or organisation referred to as ``he``/``she``.
+
+    Why it matters: languages without grammatical distinction between ``it``
+    and ``he`` (or with subject drop, like Finnish) make machine translation
+    write ``United States said on Friday that he had discovered…``. Flagged
+    when a country/organisation is the subject of a reporting verb and a
+    later ``he``/``she``/``his``/``her`` in the same sentence refers back to
+    it with no person named in between, and there is corroboration: the
+    name lacks its article, the pronoun is the agent of the country's own
+    action (``he had discovered``, ``he would respond``), or ``his``/``her``
+    owns the country's things (``his forces``). Passives and a person in the
+    preceding sentence keep it quiet.
+    """
+    for p in personified_entities(doc):
+        yield Hit(
+            p.start,
+            p.end,
+            f"{p.pronoun!r} refers back to {p.entity.name!r}, a country or organisation: use {_PRONOUNS[p.pronoun]!r}",
+            Fix(_PRONOUNS[p.pronoun], safe=False),
+            data={"subject": p.entity.name, "subject_start": p.subject_start},
+        )
+
+
+# -- MT001 garbled attribution ---------------------------------------------------------
+
+_ROLE = (
+    r"(?:spokes(?:man|woman|person)|minister|secretary|official|representative|ambassador|president|chief|head|"
+    r"director|chairman|chairwoman|leader|commander|envoy|adviser|advisor)"
+)
+_NAME = r"[A-Z][\w'\u2019.-]*+(?:\s++[A-Z][\w'\u2019.-]*+){0,3}"
+#: Every check starts from an occurrence of "according to".
+_ACCORDING = re.compile(r"ccording\s+to\b")  # literal first: fast scan; "A"/"a" checked after
+#: Not an attribution: "according to plan", "according to which".
+_NOT_ATTRIBUTION = re.compile(
+    r"\s+(?:which|whom|plan|schedule|the\s+plan|the\s+law|law|tradition|the\s+rules|rules|the\s+constitution|"
+    r"custom|protocol)\b"
+)
+#: "<Org> spokesman by <Name> " right before "according to" (Finnish
+#: "X:n tiedottajan Y:n mukaan", Turkish "X sözcüsü Y'ye göre").
+_ROLE_BY_NAME = re.compile(rf"(?:\b(?:the|a)|\b[A-Z][\w.&-]{{0,30}})\s{{1,3}}(?P<span>{_ROLE}\s++by\s++{_NAME}\s++)$")
+#: A capitalised word right before "according to" ...
+_NAME_BEFORE = re.compile(r"\b[A-Z][\w'\u2019-]{0,40}\s{1,3}$")
+#: ... and a new subject with its verb right after it.
+_NEW_SUBJECT_AFTER = re.compile(
+    r"\s++(?:the\s++)?[A-Z][\w'\u2019.-]*+(?:\s++[A-Z][\w'\u2019.-]*+){0,3}\s++"
+    r"(?:will|would|has|have|is|are|was|were|had|plans|intends|wants|can|could|must|should|said|says)\b"
+)
+_CLOSING_TAG = re.compile(r",[\u201d\"']?\s+(?:he|she) (?:said|added|stated)[.!?]?[\u201d\"']?")
+_OPENING_SAID = re.compile(r"\b(?:said|says|stated)(?=\s+that\b|\s*[,:]|\s+[\u201c\"])")
+
+
+@dataclass(frozen=True, slots=True)
+class Garbled:
+    start: int
+    end: int
+    kind: str
+    message: str
+
+
+def garbled_attributions(doc: Doc) -> list[Garbled]:
+    def compute(d: Doc) -> list[Garbled]:
+        text = d.text
+        out: list[Garbled] = []
+        per_sentence: dict[int, list[tuple[int, int]]] = {}
+        for m in _ACCORDING.finditer(text):
+            a, b = m.start() - 1, m.end()
+            if a < 0 or text[a] not in "Aa" or (a > 0 and text[a - 1].isalnum()):
+                continue
+            if d.in_quote(a) or _NOT_ATTRIBUTION.match(text, b):
+                continue
+            k = _sentence_index(d, a)
+            if k < 0 or _in_headline(d, a):
+                continue
+            window = max(d.sentences[k][0], a - 160)
+            rb = _ROLE_BY_NAME.search(text, window, a)
+            if rb is not None:
+                out.append(Garbled(rb.start("span"), b, "role-by-name", "garbled attribution: source-language word"
+                                   " order (write \u201caccording to <organisation> <role> <name>,\u201d)"))
+                continue
+            if _NAME_BEFORE.search(text, max(window, a - 45), a) and _NEW_SUBJECT_AFTER.match(text, b):
+                out.append(Garbled(a, b, "according-new-subject",
+                                   "garbled attribution: \u201caccording to\u201d runs into a new subject"))
+                continue
+            per_sentence.setdefault(k, []).append((a, b))
+        for spans in per_sentence.values():
+            for a, b in spans[1:]:
+                out.append(Garbled(a, b, "double-according",
+                                   "doubled attribution: \u201caccording to\u201d twice in one sentence"))
+        for tag in _CLOSING_TAG.finditer(text):
+            k = _sentence_index(d, tag.start())
+            if k < 0:
+                continue
+            s, e = d.sentences[k]
+            if tag.end() != e or d.in_quote(tag.start() + 1) or _in_headline(d, s):
+                continue
+            opening = next((m for m in _OPENING_SAID.finditer(text, s, tag.start()) if not d.in_quote(m.start())), None)
+            if opening is None:
+                continue
+            ts = tag.start() + 1
+            while ts < tag.end() and not text[ts].isalpha():
+                ts += 1
+            te = tag.end()
+            while te > ts and not text[te - 1].isalpha():
+                te -= 1
+            out.append(Garbled(ts, te, "double-said", "doubled attribution: the sentence already says who said it"))
+        out.sort(key=lambda g: g.start)
+        return out
+
+    return _cached(doc, "_mt_garbled", compute)
+
+
+@rule(
+    code="MT001",
+    name="garbled-attribution",
+    category="translation",
+    severity="warning",
+    bad=[
+        "NATO ⟦spokesman by Dylan White according to⟧ Britain will send around 200 soldiers to the area.",
+        "The soldiers are coming, said Dylan White ⟦according to⟧ Britain will send 200 more.",
+        "According to the spokesperson, more troops are coming, ⟦according to⟧ NATO.",
+        "Kirby said that the troops would stay, ⟦he said⟧.",
+    ],
+    good=[
+        "According to NATO spokesman Dylan White, Britain will send around 200 soldiers.",
+        "Britain will send around 200 soldiers, according to NATO spokesman Dylan White.",
+        "The operation went according to plan, according to the army.",
+        "Putin told Erdogan that Russia would respond, the Kremlin said.",
+        "\u201cWe will stay,\u201d Kirby said. \u201cNothing has changed,\u201d he said.",
+        "She was appointed minister by President Macron in May.",
+        "Smith said the plan \u201cis dead,\u201d adding that \u201cnobody said otherwise.\u201d",
+    ],
+)
+def garbled_attribution(doc: Doc) -> Iterator[Hit]:
+    """Attribution left in the source language's word order.
+
+    Why it matters: postpositional attributions (Finnish ``X:n mukaan``,
+    Turkish ``X'e göre``) come out of machine translation as ``NATO
+    spokesman by Dylan White according to Britain will send…``; doubled
+    attributions (``according to`` twice, ``Kirby said that…, he said``)
+    come from pipelines that add the source's attribution to an already
+    attributed sentence. Either way the reader cannot tell who said what.
+    Quoted speech is not judged.
+    """
+    for g in garbled_attributions(doc):
+        yield Hit(g.start, g.end, g.message, data={"kind": g.kind})
+
+
+# -- MT005 numbers in a source-language format --------------------------------------------
+
+_UNIT = (
+    r"(?:%|percent\b|per\s+cent\b|billion\b|million\b|trillion\b|thousand\b|bn\b|mln\b|bln\b|mld\b|mlrd\b|mio\b|"
+    r"mrd\b|km\b|kilomet\w*|met(?:re|er)s?\b|kg\b|kilo\w*|tonnes?\b|tons?\b|degrees?\b|\u00b0|euros?\b|dollars?\b|"
+    r"pounds?\b|r[ou]*bles?\b|hryvnias?\b|zlotys?\b|points?\b|times\b|hours?\b|years?\b|months?\b|litres?\b|liters?\b)"
+)
+_NB = r"(?<![\w.,/:#-])"  # a number starts here, not inside a token
+_L = r"[^\W\d_]"  # a letter (stdlib re has no \p{L})
+# Every alternative starts after the first digit, which the shared prefix
+# consumes: a leading character class lets the regex engine skip ahead to
+# digits instead of trying each position (several times faster). The
+# look-behind after it checks the character before that digit (a number
+# starts here, not inside a token); ``(?<=d)`` constrains the first digit.
+# Group spans therefore start one character late (see ``_kind_span``).
+_NUMBERS = re.compile(
+    r"(?i)[0-9](?<![\w.,/:#-].)(?:"
+    # 1.234,56: dotted thousands with a decimal comma
+    r"(?P<dotcomma>\d{0,2}(?:\.\d{3})++,\d{1,2})(?![\d.,]?\d)"
+    # 2,5 billion / 7,3%: decimal comma before a unit; 0,5 on its own
+    r"|(?P<deccomma>\d{0,2},\d{1,2})(?![\d,])(?=\s*+" + _UNIT + r")"
+    r"|(?<=0)(?P<zerocomma>,\d{1,3})(?![\d,])"
+    # 1.234.567: dotted thousands, two or more groups
+    r"|(?<=[1-9])(?P<dotmulti>\d{0,2}(?:\.\d{3}){2,})(?![\d.]?\d)"
+    # 1.500 flats: one group of round thousands before a word
+    r"|(?<=[1-9])(?P<dotone>\d{0,2}\.\d00)(?![\d.,]?\d)(?=\s++(?P<noun>" + _L + r"++))"
+    # 50 000 people: spaced thousands
+    r"|(?<=[1-9])(?<!\d[ \u00a0\u202f].)(?P<spaced>\d{0,2}(?:[ \u00a0\u202f]\d{3})++)(?![\d.,]?\d)"
+    r"(?=\s*+(?:" + _L + r"|%|[$\u20ac\u00a3]))"
+    # 50 thousand
+    r"|(?P<thousand>\d*+(?:[.,]\d++)?\s++thousand)(?!" + _L + r"|-)"
+    # 24.09.2023: day.month.year
+    r"|(?P<date>(?:(?<=0)[1-9]|(?<=[12])\d|(?<=3)[01]|(?<=[1-9]))\.(?:0?[1-9]|1[0-2])\.(?:19|20)\d\d)(?![\d.]?\d)"
+    # 15 o'clock: 24-hour clock with o'clock
+    r"|(?P<clock>(?:(?<=1)[3-9]|(?<=2)[0-4])\s++o['\u2019]clock)\b"
+    r")"
+)
+# 5 mln, 3 mld, 2 Mrd. / 100 EUR-sign, 100$: after a digit (stdlib re: a
+# plain scan is several times faster here than a look-behind at every
+# position).
+_NUMBER_SUFFIX = re.compile(
+    r"(?i)\d\s?(?:(?P<abbr>mln|bln|mld|mlrd|mio|mrd|tys|thous|ths)(?!\w)|(?P<cursym>[\u20ac$\u00a3\u20bd\u20b4])(?![\d\w]))"
+)
+_HAS_DIGIT = re.compile(r"\d")
+_DECIMAL_UNITS = frozenset(
+    """percent per points point percentage times seconds second metres meters m km kg g mm cm litres liters degrees
+    miles mile feet foot inches inch pounds grams gram ounces kilograms kilogram tonnes tonne tons ton hours
+    minutes goals runs yards""".split()
+)
+_ABBR = {
+    "mln": ("million", "info", ("pl", "ru", "uk", "it", "bg", "ro")),
+    "bln": ("billion", "info", ("ru", "uk", "bg", "pl")),
+    "mld": ("billion", "warning", ("pl", "it", "cs", "sk")),
+    "mlrd": ("billion", "warning", ("ru", "uk", "lv", "lt")),
+    "mio": ("million", "warning", ("de", "nl")),
+    "mrd": ("billion", "warning", ("de", "nl")),
+    "tys": ("thousand", "warning", ("pl",)),
+    "thous": ("thousand", "warning", ("ru", "uk")),
+    "ths": ("thousand", "warning", ("ru", "uk")),
+}
+_KIND_LANGS = {
+    "dotcomma": ("de", "it", "es", "pt", "nl", "tr", "id", "da"),
+    "deccomma": ("de", "fr", "es", "it", "pt", "nl", "pl", "ru", "uk", "cs", "sv", "fi", "tr"),
+    "zerocomma": ("de", "fr", "es", "it", "pt", "nl", "pl", "ru", "uk", "cs", "sv", "fi", "tr"),
+    "dotmulti": ("de", "it", "es", "pt", "nl", "tr", "id", "da"),
+    "dotone": ("de", "it", "es", "pt", "nl", "tr", "id", "da"),
+    "spaced": ("fr", "ru", "pl", "uk", "cs", "sv", "fi", "no"),
+    "thousand": ("pl", "ru", "uk", "cs", "fi"),
+    "cursym": ("de", "fr", "it", "es", "pl", "ru", "uk"),
+    "date": ("de", "ru", "pl", "cs", "fi", "uk", "tr", "no"),
+    "clock": ("de", "ru", "pl", "fr", "fi"),
+}
+_KIND_MESSAGES = {
+    "dotcomma": "number in continental format (dotted thousands, decimal comma)",
+    "deccomma": "decimal comma: English uses a decimal point",
+    "zerocomma": "decimal comma: English uses a decimal point",
+    "dotmulti": "dotted thousands separator: English uses commas",
+    "dotone": "dotted thousands separator: English uses commas",
+    "spaced": "space as thousands separator: English uses commas",
+    "thousand": "numeral + 'thousand': English news writes the figure",
+    "cursym": "currency symbol after the amount: English puts it first",
+    "date": "day.month.year date: write the month name",
+    "clock": "24-hour time with o'clock",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class NumberIssue:
+    start: int
+    end: int
+    kind: str
+    message: str
+    languages: tuple[str, ...]
+    severity: str
+    fix: Fix | None
+
+
+def _thousand_fix(num: str) -> Fix | None:
+    if "," in num:
+        return None
+    try:
+        value = float(num) * 1000
+    except ValueError:
+        return None
+    if value != int(value):
+        return None
+    return Fix(f"{int(value):,}", safe=True)
+
+
+def _kind(m: Any) -> str:
+    kind = m.lastgroup
+    return "dotone" if kind == "noun" else kind
+
+
+def number_issues(doc: Doc) -> list[NumberIssue]:
+    def compute(d: Doc) -> list[NumberIssue]:
+        text = d.text
+        if not _HAS_DIGIT.search(text):
+            return []
+        out: list[NumberIssue] = []
+        matches = [((m.start(_kind(m)) - 1, m.end(_kind(m))), _kind(m), m) for m in _NUMBERS.finditer(text)]
+        matches += [(m.span(_kind(m)), _kind(m), m) for m in _NUMBER_SUFFIX.finditer(text)]
+        matches.sort(key=lambda x: x[0])
+        for (s, e), kind, m in matches:
+            value = text[s:e]
+            severity = "warning"
+            fix: Fix | None = None
+            langs = _KIND_LANGS.get(kind, ())
+            message = _KIND_MESSAGES.get(kind, "")
+            if kind == "dotone":
+                noun = m.group("noun").lower()
+                if noun in _DECIMAL_UNITS:
+                    continue
+                fix = Fix(value.replace(".", ","), safe=False)
+            elif kind == "dotmulti":
+                groups = value.split(".")
+                if len(groups) == 4 and all(int(g) <= 255 for g in groups):
+                    continue  # an IP address
+                fix = Fix(value.replace(".", ","), safe=False)
+            elif kind in ("deccomma", "zerocomma"):
+                fix = Fix(value.replace(",", "."), safe=False)
+            elif kind == "dotcomma":
+                fix = Fix(value.replace(".", "\x00").replace(",", ".").replace("\x00", ","), safe=False)
+            elif kind == "spaced":
+                fix = Fix(regex.sub(r"[ \u00a0\u202f]", ",", value), safe=False)
+            elif kind == "thousand":
+                fix = _thousand_fix(value.split()[0])
+            elif kind == "abbr":
+                word, severity, langs = _ABBR[value.lower()]
+                # Take a following abbreviation dot along when the sentence goes on.
+                if e < len(text) and text[e] == "." and regex.match(r"\.\s+[\p{Ll}\d]", text[e : e + 3]):
+                    e += 1
+                message = f"source-language abbreviation {value!r}: write {word!r}"
+                fix = Fix(word, safe=True)
+            elif kind == "date":
+                day, month, year = value.split(".")
+                message = f"day.month.year date: write {int(day)} {_MONTHS[int(month) - 1]} {year}"
+            if _quoted(d, s, e):
+                severity = "info"
+            out.append(NumberIssue(s, e, kind, message, langs, severity, fix))
+        return out
+
+    return _cached(doc, "_mt_numbers", compute)
+
+
+_MONTHS = (
+    "January February March April May June July August September October November December".split()
+)
+
+
+@rule(
+    code="MT005",
+    name="source-number-format",
+    category="translation",
+    severity="warning",
+    fixable=True,
+    bad=[
+        "The state will invest ⟦2,5⟧ billion in the grid.",
+        "Inflation rose to ⟦7,3⟧ percent in May.",
+        "The city built ⟦1.500⟧ flats last year.",
+        "Some ⟦50 000⟧ people marched on Sunday.",
+        {"text": "About ⟦50 thousand⟧ ethnic Serbs live in the north.", "fixed": "About 50,000 ethnic Serbs live in the north."},
+        {"text": "The fund holds 5 ⟦mld⟧ zloty.", "fixed": "The fund holds 5 billion zloty."},
+        "The attack happened on ⟦24.09.2023⟧ near the border.",
+        "Tickets cost 20 ⟦\u20ac⟧ at the door.",
+        "The meeting starts at ⟦15 o'clock⟧ in the town hall.",
+    ],
+    good=[
+        "Around 50,000 Serbs live in northern Kosovo, about 1.8 million people in all.",
+        "Growth slowed to 3.5% from 2,500 jobs a month; the index stood at 1,234.5.",
+        "Kosovo has about 1.8 million inhabitants and 3,400 KFOR soldiers.",
+        "Tens of thousands marched; several thousand stayed overnight.",
+        "The train leaves at 14.30 and the 1.500 metres race starts at 3.15pm.",
+        "The server at 192.168.100.100 went down; version 2.1.0 fixes it.",
+        "The fine was $1,500, or about \u20ac1,400, in 2023.",
+        "In 2022, 500 people applied and 1,200 more in 2023.",
+        "She scored 10 points; the ratio fell to 1.250 percent.",
+    ],
+)
+def source_number_format(doc: Doc) -> Iterator[Hit]:
+    """Number, date or currency written in the source language's format.
+
+    Why it matters: ``2,5 billion`` (decimal comma), ``1.500 flats`` (dotted
+    thousands), ``50 000`` (spaced thousands), ``50 thousand``, ``mln``/
+    ``mld``/``Mrd``, ``20 €`` and ``24.09.2023`` are continental or Slavic
+    conventions that MT copies verbatim; in English ``1.500`` reads as one
+    and a half. English forms (``50,000``, ``3.5%``, ``1.8 million``,
+    ``1,234.5``) are never flagged; times such as ``14.30`` are left alone
+    because British style writes them that way. The fix rewrites the figure
+    (safe only for unambiguous cases such as ``50 thousand`` → ``50,000``).
+    """
+    for n in number_issues(doc):
+        yield Hit(
+            n.start,
+            n.end,
+            n.message,
+            n.fix,
+            severity=None if n.severity == "warning" else n.severity,
+            data={"kind": n.kind, "languages": list(n.languages)},
+        )
+
+
+# -- source-language annotator ----------------------------------------------------------
+
+#: Languages without articles: evidence behind a missing "the".
+_ARTICLELESS = ("ru", "uk", "pl", "cs", "fi", "zh", "ja", "tr")
+_POSTPOSITIONAL = ("fi", "tr", "ja", "ko", "hu", "et")
+#: Evidence weight by severity of the artifact.
+_WEIGHT = {"error": 1.5, "warning": 1.0, "info": 0.5}
+
+
+def _evidence(doc: Doc) -> Iterable[tuple[tuple[str, ...], float, str, int, str]]:
+    """(languages, weight, rule, offset, text) for every artifact found."""
+    text = doc.text
+    for m in calque_matches(doc):
+        yield m.entry.languages, _WEIGHT[m.entry.severity], "MT002", m.start, text[m.start : m.end]
+    for n in number_issues(doc):
+        yield n.languages, 0.5, "MT005", n.start, text[n.start : n.end]
+    for a in missing_articles(doc):
+        yield _ARTICLELESS, 0.25, "MT004", a.start, text[a.start : a.end]
+    for g in garbled_attributions(doc):
+        if g.kind in ("role-by-name", "according-new-subject"):
+            yield _POSTPOSITIONAL, 0.5, "MT001", g.start, text[g.start : g.end]
+    for seg in _langid.analyze(doc).foreign_segments:
+        if seg.lang:
+            snippet = text[seg.start : seg.end]
+            yield (seg.lang,), 3.0, "LG002", seg.start, snippet[:60] + ("\u2026" if len(snippet) > 60 else "")
+
+
+@annotator("source_language")
+def source_language(doc: Doc) -> dict[str, Any] | None:
+    """Most likely source language(s) of a translated article, with evidence.
+
+    ``None`` when no artifact points anywhere. Otherwise
+    ``{"languages": [{"lang", "name", "score", "evidence": [{"rule",
+    "start", "text"}]}]}``, best first, at most three, each with a score of
+    at least half the best one. Scores add up artifact weights (warning 1,
+    info 0.5, number formats 0.5, a missing article 0.25, an untranslated
+    passage detected as that language 3).
+    """
+    scores: dict[str, float] = {}
+    evidence: dict[str, list[dict[str, Any]]] = {}
+    for langs, weight, code, start, snippet in _evidence(doc):
+        for lang in langs:
+            scores[lang] = scores.get(lang, 0.0) + weight
+            evidence.setdefault(lang, []).append({"rule": code, "start": start, "text": snippet})
+    if not scores:
+        return None
+    ranked = sorted(scores.items(), key=lambda kv: (-kv[1], -len({e["text"].lower() for e in evidence[kv[0]]}), kv[0]))
+    best = ranked[0][1]
+    out = []
+    for lang, score in ranked[:3]:
+        if score < best / 2:
+            break
+        out.append(
+            {
+                "lang": lang,
+                "name": _langid.language_name(lang),
+                "score": round(score, 2),
+                "evidence": evidence[lang][:10],
+            }
+        )
+    return {"languages": out}
