@@ -231,10 +231,23 @@ _SOCIAL = frozenset(
 )
 
 
+#: ASCII fast path of ``normalise``: letters and apostrophes kept, digits
+#: to "0", everything else to a space.
+_ASCII_NORM = str.maketrans(
+    {c: (chr(c) if chr(c).isalpha() or chr(c) == "'" else "0" if chr(c).isdigit() else " ") for c in range(128)}
+)
+_ZEROS = regex.compile(r"00+")
+
+
 def normalise(line: str) -> str:
     """Lexicon key of a line: lower case, digit runs as ``0``, anything but
     letters, digits and apostrophes as single spaces."""
     low = line.lower().replace("\u2019", "'")
+    if low.isascii():
+        low = low.translate(_ASCII_NORM)
+        if "00" in low:
+            low = _ZEROS.sub("0", low)
+        return " ".join(low.split())
     low = _DIGITS.sub("0", low)
     return " ".join(_NORM_DROP.sub(" ", low).split())
 
@@ -297,7 +310,7 @@ class Lexicon:
         self.scan.make_automaton()
         self.sections = sections
         self.section_words = {w for s in sections for w in s.split()}
-        self.brands = sorted(brands, key=len, reverse=True)
+        self.brands = sorted(brands, key=lambda b: (-len(b), b))
         self.fields = fields
         self.patterns = patterns
 
