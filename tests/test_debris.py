@@ -305,3 +305,13 @@ def test_evaluation_corpus_size() -> None:
     assert len(debris) >= 20 and len(clean) >= 20
     labelled = {line.split("\t", 1)[0] for line in (CORPUS / "labels.tsv").read_text().splitlines() if line and not line.startswith("#")}
     assert all(os.path.relpath(p, CORPUS) in labelled for p in debris)
+
+
+def test_crlf_text_keeps_its_line_breaks_when_furniture_is_deleted() -> None:
+    text = (
+        "Home \u203a World\r\nHeadline here\r\n\r\nThe talks ended on Friday, officials said in a statement.\r\n"
+        "\r\nShare on Facebook\r\nsource site-3\r\n"
+    )
+    _doc, got = findings(text)
+    assert [f.rule for f in got] == ["SD003", "SD004", "SD002"]
+    assert apply_fixes(text, got)[0] == "Headline here\r\n\r\nThe talks ended on Friday, officials said in a statement.\r\n"
