@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import codecs
 import html
+import re
 import html.entities
 import unicodedata
 from dataclasses import dataclass
@@ -30,7 +31,7 @@ from audit.model import Fix, Hit
 from audit.registry import rule
 
 from ._common import load_lines, with_extra
-from .punctuation import cached, styled_quotes
+from .punctuation import MAX_HITS, SpanIndex, cached, candidates, capped, styled_quotes
 
 # -- EN001 -------------------------------------------------------------------
 
@@ -45,6 +46,7 @@ from .punctuation import cached, styled_quotes
     bad=["Caf⟦\udce9⟧ owners met on Monday.", "The price was ⟦\udc80\udc81⟧ high."],
     good=["Plain UTF-8 text with Vu\u010di\u0107 and Z\u00fcrich."],
 )
+@capped
 def undecodable_bytes(doc: Doc) -> Iterator[Hit]:
     """Input bytes that were not valid UTF-8 (replaced by U+FFFD on reading).
 
@@ -55,6 +57,20 @@ def undecodable_bytes(doc: Doc) -> Iterator[Hit]:
     """
     for s, e, message in doc.article.decode_errors:
         yield Hit(s, e, message)
+
+
+# -- cheap pre-checks ---------------------------------------------------------
+
+
+def utf8(doc: Doc) -> bytes:
+    """The article as UTF-8 bytes (once per article): single-byte searches
+    on it are the family's cheapest test for non-ASCII character ranges."""
+    return cached(doc, "_en_utf8", lambda d: d.text.encode("utf-8", "surrogatepass"))
+
+
+def _has_any(text: str, chars: str) -> bool:
+    """Does ``text`` contain any of ``chars``? (one fast ``in`` per char)."""
+    return any(c in text for c in chars)
 
 
 # -- mojibake scan (shared by EN002, EN003, EN009) ----------------------------
@@ -109,16 +125,29 @@ def _describe(explanation: list[tuple[str, str]] | None) -> str:
     return "damaged character encoding"
 
 
+#: The same pair in UTF-8: a lead character is always C3 xx, so the search
+#: starts with a literal byte and runs at C speed.
+_MOJIBAKE_HINT_UTF8 = re.compile(
+    rb"\xc3[\x82-\xb4](?:\xc2[\x80-\xbf]|\xc5[\x92\x93\xa0\xa1\xb8\xbd\xbe]|\xc6\x92|\xcb[\x86\x9c]"
+    rb"|\xe2\x80[\x93\x94\x98-\x9a\x9c-\x9e\xa0-\xa2\xa6\xb0\xb9\xba]|\xe2\x82\xac|\xe2\x84\xa2)"
+)
+
+
 def _scan_mojibake(doc: Doc) -> list[Mojibake]:
     text = doc.text
     out: list[Mojibake] = []
-    if not _MOJIBAKE_HINT.search(text):
+    if text.isascii():
+        return out
+    data = utf8(doc)
+    if b"\xc3" not in data or not _MOJIBAKE_HINT_UTF8.search(data):
         return out
     n = len(text)
     last = -1
-    for m in _MOJIBAKE_HINT.finditer(text):
+    for m in candidates(_MOJIBAKE_HINT.finditer(text)):
         if m.start() < last:
             continue
+        if len(out) >= MAX_HITS:
+            break
         ts = m.start()
         lo = max(0, ts - MOJIBAKE_WINDOW, last)
         while ts > lo and text[ts - 1] not in _ASCII_SPACE:
@@ -158,10 +187,6 @@ def mojibake_spans(doc: Doc) -> list[Mojibake]:
     return cached(doc, "_en_mojibake", _scan_mojibake)
 
 
-def _covered(spans: list[tuple[int, int]], pos: int) -> bool:
-    return any(s <= pos < e for s, e in spans)
-
-
 # -- EN002 -------------------------------------------------------------------
 
 _REPLACEMENT = regex.compile("\ufffd+")
@@ -175,6 +200,7 @@ _REPLACEMENT = regex.compile("\ufffd+")
     bad=["The talks in Pri⟦\ufffd⟧tina resumed.", "He said it was ⟦\ufffd\ufffd⟧ over."],
     good=["The talks in Pri\u0161tina resumed.", "Caf\udce9 owners met on Monday."],
 )
+@capped
 def replacement_character(doc: Doc) -> Iterator[Hit]:
     """U+FFFD replacement character in the stored text.
 
@@ -186,10 +212,11 @@ def replacement_character(doc: Doc) -> Iterator[Hit]:
     text = doc.text
     if "\ufffd" not in text:
         return
-    known = [(s, e) for s, e, _m in doc.article.decode_errors]
-    known += [(m.start, m.end) for m in mojibake_spans(doc)]
-    for m in _REPLACEMENT.finditer(text):
-        if known and _covered(known, m.start()):
+    known = SpanIndex(
+        [(s, e) for s, e, _m in doc.article.decode_errors] + [(m.start, m.end) for m in mojibake_spans(doc)]
+    )
+    for m in candidates(_REPLACEMENT.finditer(text)):
+        if known and known.covers(m.start()):
             continue
         yield Hit(m.start(), m.end(), "U+FFFD replacement character: the original character was lost")
 
@@ -215,6 +242,7 @@ def replacement_character(doc: Doc) -> Iterator[Hit]:
         "S\u00e3o Paulo, \u00c5land and Ni\u0161 are places; \u00d0 is a letter.",
     ],
 )
+@capped
 def mojibake(doc: Doc) -> Iterator[Hit]:
     """Mojibake: UTF-8 text decoded with the wrong encoding (``itâ€™s``, ``â‚¬40``).
 
@@ -245,12 +273,19 @@ _ENTITY = regex.compile(
     r"&(?:amp;){0,8}(?P<ent>#[0-9]{1,7};?|#[xX][0-9a-fA-F]{1,6};?|[A-Za-z][A-Za-z0-9]{1,31};"
     r"|(?:nbsp|amp|quot|lt|gt)(?![A-Za-z0-9;]))"
 )
-_HTML_TAG = regex.compile(
-    r"<!--[\s\S]{0,2000}?-->"
-    r"|<(?P<close>/?)(?P<name>[A-Za-z][A-Za-z0-9]{0,15})"
-    r"(?P<attrs>(?:\s+[\w:.\-]{1,40}(?:\s*=\s*(?:\"[^\"<>]{0,400}\"|'[^'<>]{0,400}'|[^\s\"'<>=]{1,400}))?){0,30})\s*/?>"
-    r"|&lt;(?P<eclose>/?)(?P<ename>[A-Za-z][A-Za-z0-9]{0,15})(?:\s[^<>\n]{0,400}?)?\s*/?&gt;"
+#: Where a tag, an escaped tag or a comment may start.
+_TAG_START = re.compile(r"<!--|</?[A-Za-z]|&lt;/?[A-Za-z]")
+#: A tag from its "<": name, then attributes that look like attributes
+#: (every repetition is bounded, so one attempt costs a bounded amount).
+_TAG_BODY = regex.compile(
+    r"<(?P<close>/?)(?P<name>[A-Za-z][A-Za-z0-9]{0,15})"
+    r"(?P<attrs>(?:\s+[\w:.\-]{1,40}(?:\s*=\s*(?:\"[^\"<>]{0,400}\"|'[^'<>]{0,400}'|[^\s\"'<>=]{1,400}))?){0,30})"
+    r"\s*/?>"
 )
+_ESCAPED_TAG_HEAD = re.compile(r"&lt;/?([A-Za-z][A-Za-z0-9]{0,15})(?=[\s/&])")
+#: How far a comment's or an escaped tag's end is looked for.
+COMMENT_WINDOW = 2000
+ESCAPED_TAG_WINDOW = 400
 
 
 @lru_cache(maxsize=1)
@@ -282,20 +317,46 @@ class _Tag:
 
 def _scan_tags(doc: Doc) -> list[_Tag]:
     text = doc.text
-    if "<" not in text and "&lt;" not in text:
+    if "<" not in text and ("&" not in text or "&lt;" not in text):
         return []
     names = _tag_names(doc)
     _names, block = _base_tags()
     out: list[_Tag] = []
     n = len(text)
-    for m in _HTML_TAG.finditer(text):
-        name = (m.group("name") or m.group("ename") or "").lower()
-        if name and name not in names:
+    last = -1
+    for start in candidates(_TAG_START.finditer(text)):
+        if len(out) >= MAX_HITS:
+            break
+        s = start.start()
+        if s < last:
             continue
-        attrs = m.group("attrs")
-        if attrs and "=" not in attrs:
-            continue  # "a<b and c>d": words, not attributes
-        s, e = m.span()
+        head = text[s]
+        if text.startswith("<!--", s):
+            close = text.find("-->", s + 4, s + COMMENT_WINDOW)
+            if close == -1:
+                continue
+            e, name = close + 3, ""
+        elif head == "<":
+            m = _TAG_BODY.match(text, s)
+            if m is None:
+                continue
+            name = m.group("name").lower()
+            attrs = m.group("attrs")
+            if name not in names or (attrs and "=" not in attrs):
+                continue  # "<Kosovo>", "a<b and c>d": not markup
+            e = m.end()
+        else:
+            h = _ESCAPED_TAG_HEAD.match(text, s)
+            if h is None or h.group(1).lower() not in names:
+                continue
+            close = text.find("&gt;", h.end(), h.end() + ESCAPED_TAG_WINDOW)
+            if close == -1 or "<" in text[h.end() : close] or "\n" in text[h.end() : close]:
+                continue
+            inner = text[h.end() : close].strip()
+            if inner and inner != "/" and not text[h.end()].isspace():
+                continue
+            e, name = close + 4, h.group(1).lower()
+        last = e
         before = text[s - 1] if s > 0 else "\n"
         after = text[e] if e < n else "\n"
         fs, fe, rep = s, e, ""
@@ -359,6 +420,7 @@ def _unescape(entity: str) -> str:
         "The code &foo; is not an entity, nor is & alone.",
     ],
 )
+@capped
 def html_entity(doc: Doc) -> Iterator[Hit]:
     """HTML entity left in the text (``&amp;``, ``&quot;``, ``&#8217;``, ``&nbsp;``).
 
@@ -372,14 +434,14 @@ def html_entity(doc: Doc) -> Iterator[Hit]:
     text = doc.text
     if "&" not in text:
         return
-    tags = [(t.start, t.end) for t in html_tags(doc) if text.startswith("&lt;", t.start)]
-    for m in _ENTITY.finditer(text):
+    tags = SpanIndex((t.start, t.end) for t in html_tags(doc) if text.startswith("&lt;", t.start))
+    for m in candidates(_ENTITY.finditer(text)):
         s, e = m.span()
         raw = m.group()
         ent = m.group("ent")
         if ent.endswith(";") and not ent.startswith("#") and ent not in html.entities.html5:
             continue  # "&foo;" is not an entity
-        if tags and _covered(tags, s):
+        if tags and tags.covers(s):
             continue
         decoded = _unescape(raw)
         if decoded == raw:
@@ -408,6 +470,7 @@ def html_entity(doc: Doc) -> Iterator[Hit]:
         "If a<b and c>d then the rule holds.",
     ],
 )
+@capped
 def html_tag(doc: Doc) -> Iterator[Hit]:
     """Leftover HTML tag or comment (``<p>``, ``</div>``, ``<br/>``, ``&lt;p&gt;``).
 
@@ -423,12 +486,12 @@ def html_tag(doc: Doc) -> Iterator[Hit]:
 
 # -- EN006 -------------------------------------------------------------------
 
-_ESCAPE = regex.compile(
-    r"(?:\\{1,2}u[0-9a-fA-F]{4})+"
-    r"|\\{1,2}U[0-9a-fA-F]{8}"
-    r"|(?:\\{1,2}x[0-9a-fA-F]{2})+"
-    r"|(?:\\r\\n|\\[nrt])+"
-    r"|\\[\"']"
+_ESCAPE = re.compile(
+    r"\\\\?(?:u[0-9a-fA-F]{4}(?:\\\\?u[0-9a-fA-F]{4})*"
+    r"|U[0-9a-fA-F]{8}"
+    r"|x[0-9a-fA-F]{2}(?:\\\\?x[0-9a-fA-F]{2})*"
+    r"|(?:r\\n|[nrt])(?:\\(?:r\\n|[nrt]))*"
+    r"|[\"'])"
 )
 
 
@@ -472,6 +535,7 @@ def _decode_escape(raw: str) -> tuple[str, bool] | None:
         "The regex \\d+ matches digits.",
     ],
 )
+@capped
 def escape_sequence(doc: Doc) -> Iterator[Hit]:
     """Literal escape sequence in the text (``\\u2019``, ``\\xe2\\x80\\x99``, ``\\n``, ``\\"``).
 
@@ -485,10 +549,10 @@ def escape_sequence(doc: Doc) -> Iterator[Hit]:
     if "\\" not in text:
         return
     n = len(text)
-    for m in _ESCAPE.finditer(text):
+    for m in candidates(_ESCAPE.finditer(text)):
         s, e = m.span()
         raw = m.group()
-        if raw[1] in "nrt":
+        if raw.lstrip("\\")[0] in "nrt":
             prev = text[s - 1] if s > 0 else " "
             nxt = text[e] if e < n else " "
             if (prev.isalnum() or prev in ":\\") and not (nxt.isupper() or nxt.isspace() or nxt in "\"\u201c\u201d'"):
@@ -503,7 +567,8 @@ def escape_sequence(doc: Doc) -> Iterator[Hit]:
 
 # -- EN007, EN008: invisible characters and bidi controls ----------------------
 
-_INVISIBLE = regex.compile("[\u00ad\u034f\u061c\u180e\u200b-\u200f\u2060-\u2064\ufeff]+")
+_INVISIBLE_CHARS = "\u00ad\u034f\u061c\u180e\u200b\u200c\u200d\u200e\u200f\u2060\u2061\u2062\u2063\u2064\ufeff"
+_INVISIBLE = re.compile(f"[{_INVISIBLE_CHARS}]+")
 _EMOJI_NEIGHBOUR = regex.compile(r"[\p{Extended_Pictographic}\p{Emoji_Modifier}\ufe0f\u20e3\p{Regional_Indicator}]")
 _OTHER_SCRIPT = regex.compile(r"(?V1)[\p{L}--[\p{Latin}\p{Cyrillic}\p{Greek}]]")
 _RTL = regex.compile(r"[\p{Arabic}\p{Hebrew}\p{Syriac}\p{Thaana}\p{Nko}]")
@@ -561,6 +626,7 @@ def _legit_invisible(run: str, before: str, after: str, context: str) -> bool:
         "Plain text with Vu\u010di\u0107 and Z\u00fcrich.",
     ],
 )
+@capped
 def invisible_character(doc: Doc) -> Iterator[Hit]:
     """Invisible character in the text: zero-width space or joiner, soft hyphen, BOM, stray direction mark.
 
@@ -571,21 +637,22 @@ def invisible_character(doc: Doc) -> Iterator[Hit]:
     marks next to right-to-left text, are left alone. The fix deletes them.
     """
     text = doc.text
-    if not _INVISIBLE.search(text):
+    if text.isascii() or not _has_any(text, _INVISIBLE_CHARS):
         return
     n = len(text)
-    for m in _INVISIBLE.finditer(text):
+    for m in candidates(_INVISIBLE.finditer(text)):
         s, e = m.span()
         run = m.group()
         before = text[s - 1] if s > 0 else " "
         after = text[e] if e < n else " "
         if _legit_invisible(run, before, after, text[max(0, s - 3) : e + 3]):
             continue
-        names = ", ".join(dict.fromkeys(f"{_INVISIBLE_NAMES.get(c, 'invisible')} (U+{ord(c):04X})" for c in run))
+        names = ", ".join(f"{_INVISIBLE_NAMES.get(c, 'invisible')} (U+{ord(c):04X})" for c in sorted(set(run)))
         yield Hit(s, e, f"invisible character: {names}", Fix("", True))
 
 
-_BIDI = regex.compile("[\u202a-\u202e\u2066-\u2069]+")
+_BIDI_CHARS = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+_BIDI = re.compile(f"[{_BIDI_CHARS}]+")
 _BIDI_NAMES = {
     "\u202a": "LRE",
     "\u202b": "RLE",
@@ -611,6 +678,7 @@ _BIDI_NAMES = {
     ],
     good=["Plain text, even with \u05e2\u05d1\u05e8\u05d9\u05ea and \u0627\u0644\u0639\u0631\u0628\u064a\u0629 words."],
 )
+@capped
 def bidi_control(doc: Doc) -> Iterator[Hit]:
     """Bidirectional embedding, override or isolate control (U+202A–U+202E, U+2066–U+2069).
 
@@ -620,16 +688,29 @@ def bidi_control(doc: Doc) -> Iterator[Hit]:
     right-to-left words display correctly without them.
     """
     text = doc.text
-    if not _BIDI.search(text):
+    if text.isascii() or not _has_any(text, _BIDI_CHARS):
         return
-    for m in _BIDI.finditer(text):
-        names = ", ".join(dict.fromkeys(f"{_BIDI_NAMES[c]} (U+{ord(c):04X})" for c in m.group()))
+    for m in candidates(_BIDI.finditer(text)):
+        names = ", ".join(f"{_BIDI_NAMES[c]} (U+{ord(c):04X})" for c in sorted(set(m.group())))
         yield Hit(m.start(), m.end(), f"bidirectional control character: {names}", Fix("", True))
 
 
 # -- EN009 -------------------------------------------------------------------
 
-_CONTROL = regex.compile(r"\x1b\[[0-9;?]{0,20}[A-Za-z]|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]|\r(?!\n)")
+_CONTROL = re.compile(r"\x1b\[[0-9;?]{0,20}[A-Za-z]|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]|\r(?!\n)")
+#: Every byte but the C0 controls (and DEL) that EN009 reports.
+_NOT_C0 = bytes(b for b in range(256) if not (b < 0x20 or b == 0x7F) or b in (0x09, 0x0A, 0x0D))
+_C1_UTF8 = re.compile(rb"\xc2[\x80-\x9f]")
+
+
+def _may_have_controls(doc: Doc) -> bool:
+    text = doc.text
+    if "\r" in text and text.count("\r") != text.count("\r\n"):
+        return True
+    data = utf8(doc)
+    if data.translate(None, _NOT_C0):
+        return True
+    return b"\xc2" in data and _C1_UTF8.search(data) is not None
 
 
 @rule(
@@ -647,6 +728,7 @@ _CONTROL = regex.compile(r"\x1b\[[0-9;?]{0,20}[A-Za-z]|[\x00-\x08\x0b\x0c\x0e-\x
     ],
     good=["Tabs\tand Windows line ends\r\nare fine.", "it\u00e2\u0080\u0099s mojibake, reported by EN003"],
 )
+@capped
 def control_character(doc: Doc) -> Iterator[Hit]:
     """C0 or C1 control character, terminal escape code or lone carriage return.
 
@@ -658,11 +740,11 @@ def control_character(doc: Doc) -> Iterator[Hit]:
     for (``\\x92`` → ``’``). C1 bytes inside mojibake are left to EN003.
     """
     text = doc.text
-    if not _CONTROL.search(text):
+    if not _may_have_controls(doc):
         return
-    moji = [(mj.start, mj.end) for mj in mojibake_spans(doc)]
+    moji = SpanIndex((mj.start, mj.end) for mj in mojibake_spans(doc))
     n = len(text)
-    for m in _CONTROL.finditer(text):
+    for m in candidates(_CONTROL.finditer(text)):
         s, e = m.span()
         c = text[s]
         if c == "\x1b" and e - s > 1:
@@ -673,7 +755,7 @@ def control_character(doc: Doc) -> Iterator[Hit]:
             continue
         code = ord(c)
         if 0x80 <= code <= 0x9F:
-            if moji and _covered(moji, s):
+            if moji and moji.covers(s):
                 continue
             mapped = styled_quotes(doc, s, e, bytes([code]).decode("cp1252", "replace"))
             if mapped != "\ufffd":
@@ -692,6 +774,8 @@ def control_character(doc: Doc) -> Iterator[Hit]:
 # -- EN010 -------------------------------------------------------------------
 
 _CYRILLIC_GREEK = regex.compile(r"[\p{Cyrillic}\p{Greek}]+")
+#: UTF-8 lead bytes of the Greek, Cyrillic and Greek Extended blocks.
+_CYRILLIC_GREEK_LEADS = (b"\xcd", b"\xce", b"\xcf", b"\xd0", b"\xd1", b"\xd2", b"\xd3", b"\xd4", b"\xe1")
 _LATIN = regex.compile(r"\p{Latin}")
 _CYRILLIC = regex.compile(r"\p{Cyrillic}")
 _GREEK = regex.compile(r"\p{Greek}")
@@ -743,6 +827,7 @@ def _script(c: str) -> str | None:
         "The \u0394-variant and \u03c0r\u00b2 formula.",
     ],
 )
+@capped
 def mixed_script_word(doc: Doc) -> Iterator[Hit]:
     """Word mixing Latin with Cyrillic or Greek look-alike letters (``Kоsovo`` with a Cyrillic ``о``).
 
@@ -755,13 +840,16 @@ def mixed_script_word(doc: Doc) -> Iterator[Hit]:
     lexicon ``homoglyphs`` (``U+XXXX x`` entries).
     """
     text = doc.text
-    if not _CYRILLIC_GREEK.search(text):
+    if text.isascii():
+        return
+    data = utf8(doc)
+    if not any(b in data for b in _CYRILLIC_GREEK_LEADS) or not _CYRILLIC_GREEK.search(text):
         return
     extra = tuple(str(x) for x in doc.lexicon("homoglyphs"))
     tables = _homoglyph_tables(extra)
     n = len(text)
     last = -1
-    for m in _CYRILLIC_GREEK.finditer(text):
+    for m in candidates(_CYRILLIC_GREEK.finditer(text)):
         if m.start() < last:
             continue
         s = m.start()
@@ -834,6 +922,7 @@ def _vocabulary(doc: Doc) -> frozenset[str]:
         "The word\u00a0choice was odd.",
     ],
 )
+@capped
 def word_breaking_nbsp(doc: Doc) -> Iterator[Hit]:
     """No-break space inside a word (``Kos\\u00a0ovo``).
 
@@ -849,7 +938,7 @@ def word_breaking_nbsp(doc: Doc) -> Iterator[Hit]:
         return
     vocab: frozenset[str] | None = None
     n = len(text)
-    for m in _NBSP_IN_WORD.finditer(text):
+    for m in candidates(_NBSP_IN_WORD.finditer(text)):
         i = m.start()
         s = i
         while s > 0 and i - s < WORD_WINDOW and text[s - 1].isalpha():

@@ -16,8 +16,12 @@ little more than a few substring searches.
 
 from __future__ import annotations
 
+import functools
+import itertools
+import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterator, TypeVar
+from typing import Any, Callable, Iterable, Iterator, TypeVar
 
 import regex
 
@@ -40,9 +44,8 @@ OPENERS = "\"'\u201c\u2018\u201e\u00ab([{"
 TOKEN_WINDOW = 80
 
 _DOTTED_ABBREVIATION = regex.compile(r"(?:\p{L}{1,2}\.)+\p{L}{1,2}")
-_ADDRESS = regex.compile(
-    r"://|^www\.|@[\p{L}\p{N}_-]|[/\\]"
-    r"|\.(?:com|org|net|gov|edu|mil|int|info|biz|io|uk|de|fr|eu|ru|rs|fi|au|ch|nl|pl|tv|ly|js|py|html?|php|pdf)\b"
+_TLD = re.compile(
+    r"\.(?:com|org|net|gov|edu|mil|int|info|biz|io|uk|de|fr|eu|ru|rs|fi|au|ch|nl|pl|tv|ly|js|py|html?|php|pdf)\b"
 )
 
 
@@ -62,23 +65,77 @@ def cached(doc: Doc, key: str, build: Callable[[Doc], T]) -> T:
     return value
 
 
-def token_bounds(text: str, start: int, end: int, window: int = TOKEN_WINDOW) -> tuple[int, int]:
+#: At most this many findings per rule and article. Real articles stay far
+#: below it; a megabyte of ``.....`` or ``""""`` does not need a million
+#: findings to be judged, and the cap keeps the family linear and fast.
+MAX_HITS = 1000
+#: At most this many candidates (quote marks, brackets, pattern matches a
+#: rule may dismiss) are examined per rule and article.
+MAX_CANDIDATES = 10_000
+
+_TOKEN_LEFT = regex.compile(r"\S{0,%d}" % TOKEN_WINDOW, regex.REVERSE)
+_TOKEN_RIGHT = regex.compile(r"\S{0,%d}" % TOKEN_WINDOW)
+
+
+def capped(fn: Callable[[Doc], Iterable[Hit]]) -> Callable[[Doc], Iterator[Hit]]:
+    """Limit a rule to :data:`MAX_HITS` findings per article (the rule's
+    generator is simply not resumed after that)."""
+
+    @functools.wraps(fn)
+    def wrapper(doc: Doc) -> Iterator[Hit]:
+        return itertools.islice(fn(doc), MAX_HITS)
+
+    return wrapper
+
+
+def excerpt(s: str, limit: int = 40) -> str:
+    """``repr`` of ``s`` for a message, shortened to about ``limit`` characters."""
+    return repr(s) if len(s) <= limit else repr(s[: limit - 1] + "\u2026")
+
+
+def candidates(it: Iterable[T]) -> Iterator[T]:
+    """At most :data:`MAX_CANDIDATES` items of ``it``."""
+    return itertools.islice(it, MAX_CANDIDATES)
+
+
+def token_bounds(text: str, start: int, end: int) -> tuple[int, int]:
     """The whitespace-delimited token around ``text[start:end]``, looking at
-    most ``window`` characters to either side (so the cost is bounded)."""
-    lo = max(0, start - window)
-    ts = start
-    while ts > lo and not text[ts - 1].isspace():
-        ts -= 1
-    hi = min(len(text), end + window)
-    te = end
-    while te < hi and not text[te].isspace():
-        te += 1
-    return ts, te
+    most ``TOKEN_WINDOW`` characters to either side (so the cost is bounded)."""
+    left = _TOKEN_LEFT.match(text, max(0, start - TOKEN_WINDOW), start)
+    right = _TOKEN_RIGHT.match(text, end, min(len(text), end + TOKEN_WINDOW))
+    return (left.start() if left else start), (right.end() if right else end)
+
+
+class SpanIndex:
+    """Sorted, non-overlapping-or-not spans with an O(log n) ``covers``."""
+
+    __slots__ = ("_starts", "_ends")
+
+    def __init__(self, spans: Iterable[tuple[int, int]]):
+        merged: list[list[int]] = []
+        for s, e in sorted(spans):
+            if merged and s <= merged[-1][1]:
+                merged[-1][1] = max(merged[-1][1], e)
+            else:
+                merged.append([s, e])
+        self._starts = [s for s, _ in merged]
+        self._ends = [e for _, e in merged]
+
+    def __bool__(self) -> bool:
+        return bool(self._starts)
+
+    def covers(self, pos: int) -> bool:
+        k = bisect_right(self._starts, pos) - 1
+        return k >= 0 and pos < self._ends[k]
 
 
 def looks_like_address(token: str) -> bool:
     """Is ``token`` a URL, e-mail address, domain name or file path?"""
-    return _ADDRESS.search(token) is not None
+    if "://" in token or "@" in token or "/" in token or "\\" in token:
+        return True
+    if token.lstrip(OPENERS)[:4].lower() == "www.":
+        return True
+    return "." in token and _TLD.search(token) is not None
 
 
 def _abbreviations(doc: Doc) -> frozenset[str]:
@@ -125,8 +182,7 @@ SYSTEM_ORDER = (CURLY, STRAIGHT, LOW9, GUILLEMET)
 #: for curly; „…“ for low-9; «…» for guillemets).
 SYSTEM_MARKS = {CURLY: ("\u201c", "\u201d"), STRAIGHT: ('"', '"'), LOW9: ("\u201e", "\u201c"), GUILLEMET: ("\u00ab", "\u00bb")}
 
-_QUOTE_MARK = regex.compile(r"[\"\u201c\u201d\u201e\u00ab\u00bb]")
-_APOSTROPHE = regex.compile(r"['\u2018\u2019]")
+_SAME_MARK_RUN = {c: re.compile(re.escape(c) + "+") for c in "\u201c\u201d\u201e\u00ab\u00bb"}
 _SPACE_LIKE = " \t\u00a0\u202f"
 #: How deep a closing mark looks down the stack for its opener.
 MAX_NESTING = 8
@@ -214,125 +270,175 @@ def _stray_open(text: str, i: int, ps: int, pe: int) -> tuple[int, int, Fix] | N
     return i, i + 1, Fix("", True, s, i + 1)
 
 
+def char_positions(text: str, chars: str) -> list[int]:
+    """Sorted positions of any of ``chars`` in ``text``.
+
+    ``str.find`` loops are far cheaper than a regular-expression scan for
+    characters that are absent or rare, which is the common case. At most
+    :data:`MAX_CANDIDATES` positions per character are collected; beyond
+    that the list stops where the first character ran out, so it is always
+    a complete prefix of the text's positions.
+    """
+    per: list[list[int]] = []
+    cutoff = len(text)
+    find = text.find
+    for c in chars:
+        i = find(c)
+        if i == -1:
+            continue
+        out = []
+        while i != -1:
+            out.append(i)
+            if len(out) >= MAX_CANDIDATES:
+                cutoff = min(cutoff, i)
+                break
+            i = find(c, i + 1)
+        per.append(out)
+    if not per:
+        return []
+    merged = per[0] if len(per) == 1 else sorted(itertools.chain.from_iterable(per))
+    if cutoff < len(text):
+        merged = [i for i in merged if i <= cutoff]
+    return merged
+
+
+_QUOTE_CHARS = '"\u201c\u201d\u201e\u00ab\u00bb'
+
+
 def _scan_quotes(doc: Doc) -> QuoteScan:
     text = doc.text
     scan = QuoteScan()
-    if not _QUOTE_MARK.search(text):
+    positions = char_positions(text, _QUOTE_CHARS)
+    if not positions:
         return scan
     paras = doc.paragraphs
-    for pi, (ps, pe) in enumerate(paras):
-        # (pos, char, system) of open marks not yet closed
-        stack: list[tuple[int, str, str]] = []
-        pos = ps
-        while True:
-            m = _QUOTE_MARK.search(text, pos, pe)
-            if m is None:
-                break
-            i = m.start()
-            c = text[i]
-            pos = i + 1
-            nxt = text[i + 1] if i + 1 < pe else ""
-            prev = text[i - 1] if i > ps else ""
-            # Doubled marks (““, ””, „„, ««, »»): keep one.
-            if c != '"' and nxt == c:
-                n = i + 2
-                while n < pe and text[n] == c:
-                    n += 1
-                scan.glued.append(QuoteProblem(i, n, f"doubled quotation mark {text[i:n]!r}", Fix(c, True)))
-                pos = n
-                nxt = text[n] if n < pe else ""
-            if c == '"':
-                if _is_prime(text, i):
-                    continue
-                k = _find_open(stack, (STRAIGHT,))
-                if k is not None:
-                    _close(scan, stack, k, i, c, STRAIGHT)
-                elif _straight_role(text, i, ps, pe) == "close" and (not nxt or not nxt.isalnum()):
-                    scan.marks.append(QuoteMark(i, c, STRAIGHT, "close"))
-                    scan.unbalanced.append(QuoteProblem(i, i + 1, "closing quotation mark '\"' without an opening one"))
-                else:
-                    stack.append((i, c, STRAIGHT))
-                    scan.marks.append(QuoteMark(i, c, STRAIGHT, "open"))
+    pi = 0
+    ps, pe = paras[0]
+    stack: list[tuple[int, str, str]] = []  # (pos, char, system) of open marks
+    skip_until = -1
+    for i in positions:
+        if i < skip_until:
+            continue
+        if len(scan.glued) + len(scan.stray) + len(scan.unbalanced) >= MAX_HITS:
+            break  # a degenerate text: what was found is enough
+        while i >= pe:
+            _finish_paragraph(scan, text, paras, pi, stack)
+            stack = []
+            pi += 1
+            ps, pe = paras[pi]
+        c = text[i]
+        nxt = text[i + 1] if i + 1 < pe else ""
+        prev = text[i - 1] if i > ps else ""
+        # Doubled marks (““, ””, „„, ««, »»): keep one.
+        if c != '"' and nxt == c:
+            run = _SAME_MARK_RUN[c].match(text, i, pe)
+            assert run is not None
+            n = run.end()
+            scan.glued.append(QuoteProblem(i, n, f"doubled quotation mark {excerpt(text[i:n])}", Fix(c, True)))
+            skip_until = n
+            nxt = text[n] if n < pe else ""
+        if c == '"':
+            if _is_prime(text, i):
+                continue
+            k = _find_open(stack, (STRAIGHT,))
+            if k is not None:
+                _close(scan, stack, k, i, c, STRAIGHT)
+            elif _straight_role(text, i, ps, pe) == "close" and (not nxt or not nxt.isalnum()):
+                scan.marks.append(QuoteMark(i, c, STRAIGHT, "close"))
+                scan.unbalanced.append(QuoteProblem(i, i + 1, "closing quotation mark '\"' without an opening one"))
+            else:
+                stack.append((i, c, STRAIGHT))
+                scan.marks.append(QuoteMark(i, c, STRAIGHT, "open"))
+            _glued_stop(scan, text, i, pe)
+        elif c == "\u201c":
+            top = stack[-1][2] if stack else None
+            if top == LOW9:
+                _close(scan, stack, len(stack) - 1, i, c, LOW9)
                 _glued_stop(scan, text, i, pe)
-            elif c == "\u201c":
-                top = stack[-1][2] if stack else None
-                if top == LOW9:
-                    _close(scan, stack, len(stack) - 1, i, c, LOW9)
-                    _glued_stop(scan, text, i, pe)
-                elif top == CURLY and prev and not prev.isspace() and (not nxt or not nxt.isalnum()):
-                    # “unprecedented“ — an opening mark typed as the closing one.
-                    scan.unbalanced.append(
-                        QuoteProblem(i, i + 1, "opening quotation mark '\u201c' used as a closing one", Fix("\u201d", True))
-                    )
-                    _close(scan, stack, len(stack) - 1, i, c, CURLY)
-                    _glued_stop(scan, text, i, pe)
-                elif (stray := _stray_open(text, i, ps, pe)) is not None:
-                    s, e, fix = stray
-                    scan.stray.append(QuoteProblem(s, e, f"stray opening quotation mark {text[s:e]!r} at the end of a sentence", fix))
-                    pos = max(pos, e)
-                else:
-                    stack.append((i, c, CURLY))
-                    scan.marks.append(QuoteMark(i, c, CURLY, "open"))
-            elif c == "\u201d":
-                k = _find_open(stack, (CURLY, LOW9))
-                if k is not None:
-                    _close(scan, stack, k, i, c, stack[k][2])
-                elif (not prev or prev.isspace()) and nxt.isalnum():
-                    # ”word — a closing mark typed as the opening one.
-                    scan.unbalanced.append(
-                        QuoteProblem(i, i + 1, "closing quotation mark '\u201d' used as an opening one", Fix("\u201c", True))
-                    )
-                    stack.append((i, c, CURLY))
-                    scan.marks.append(QuoteMark(i, c, CURLY, "open"))
-                    continue
-                else:
-                    scan.marks.append(QuoteMark(i, c, CURLY, "close"))
-                    scan.unbalanced.append(QuoteProblem(i, i + 1, "closing quotation mark '\u201d' without an opening one"))
-                if nxt == "\u201c" and not _is_stray_at(text, i + 1, ps, pe, stack):
-                    scan.glued.append(
-                        QuoteProblem(i, i + 2, "closing and opening quotation marks glued together", Fix("\u201d \u201c", True))
-                    )
+            elif top == CURLY and prev and not prev.isspace() and (not nxt or not nxt.isalnum()):
+                # “unprecedented“ — an opening mark typed as the closing one.
+                scan.unbalanced.append(
+                    QuoteProblem(i, i + 1, "opening quotation mark '\u201c' used as a closing one", Fix("\u201d", True))
+                )
+                _close(scan, stack, len(stack) - 1, i, c, CURLY)
                 _glued_stop(scan, text, i, pe)
-            elif c == "\u201e":
-                if (stray := _stray_open(text, i, ps, pe)) is not None:
-                    s, e, fix = stray
-                    scan.stray.append(QuoteProblem(s, e, f"stray opening quotation mark {text[s:e]!r} at the end of a sentence", fix))
-                    pos = max(pos, e)
-                else:
-                    stack.append((i, c, LOW9))
-                    scan.marks.append(QuoteMark(i, c, LOW9, "open"))
-            elif c == "\u00ab":
-                if stack and stack[-1][1] == "\u00bb":  # »…« (reversed guillemets)
-                    _close(scan, stack, len(stack) - 1, i, c, GUILLEMET)
-                elif (stray := _stray_open(text, i, ps, pe)) is not None:
-                    s, e, fix = stray
-                    scan.stray.append(QuoteProblem(s, e, f"stray opening quotation mark {text[s:e]!r} at the end of a sentence", fix))
-                    pos = max(pos, e)
-                else:
-                    stack.append((i, c, GUILLEMET))
-                    scan.marks.append(QuoteMark(i, c, GUILLEMET, "open"))
-            else:  # »
-                k = _find_open(stack, (GUILLEMET,))
-                if k is not None and stack[k][1] == "\u00ab":
-                    _close(scan, stack, k, i, c, GUILLEMET)
-                elif (not prev or prev.isspace()) and nxt.isalnum():
-                    stack.append((i, c, GUILLEMET))
-                    scan.marks.append(QuoteMark(i, c, GUILLEMET, "open"))
-                else:
-                    scan.marks.append(QuoteMark(i, c, GUILLEMET, "close"))
-                    scan.unbalanced.append(QuoteProblem(i, i + 1, "closing quotation mark '\u00bb' without an opening one"))
-        if stack:
-            # News style: a quote left open at the end of a paragraph
-            # continues when the next paragraph opens with a quotation mark.
-            allowed = 0
-            if pi + 1 < len(paras):
-                first = text[paras[pi + 1][0]]
-                if first == SYSTEM_MARKS[stack[0][2]][0] or (stack[0][2] == GUILLEMET and first in "\u00ab\u00bb"):
-                    allowed = 1
-            for s, ch, _system in stack[allowed:]:
-                scan.unbalanced.append(QuoteProblem(s, s + 1, f"quotation mark {ch!r} is never closed in its paragraph"))
+            elif (stray := _stray_open(text, i, ps, pe)) is not None:
+                skip_until = max(skip_until, _add_stray(scan, text, stray))
+            else:
+                stack.append((i, c, CURLY))
+                scan.marks.append(QuoteMark(i, c, CURLY, "open"))
+        elif c == "\u201d":
+            k = _find_open(stack, (CURLY, LOW9))
+            if k is not None:
+                _close(scan, stack, k, i, c, stack[k][2])
+            elif (not prev or prev.isspace()) and nxt.isalnum():
+                # ”word — a closing mark typed as the opening one.
+                scan.unbalanced.append(
+                    QuoteProblem(i, i + 1, "closing quotation mark '\u201d' used as an opening one", Fix("\u201c", True))
+                )
+                stack.append((i, c, CURLY))
+                scan.marks.append(QuoteMark(i, c, CURLY, "open"))
+                continue
+            else:
+                scan.marks.append(QuoteMark(i, c, CURLY, "close"))
+                scan.unbalanced.append(QuoteProblem(i, i + 1, "closing quotation mark '\u201d' without an opening one"))
+            if nxt == "\u201c" and not _is_stray_at(text, i + 1, ps, pe, stack):
+                scan.glued.append(
+                    QuoteProblem(i, i + 2, "closing and opening quotation marks glued together", Fix("\u201d \u201c", True))
+                )
+            _glued_stop(scan, text, i, pe)
+        elif c == "\u201e":
+            if (stray := _stray_open(text, i, ps, pe)) is not None:
+                skip_until = max(skip_until, _add_stray(scan, text, stray))
+            else:
+                stack.append((i, c, LOW9))
+                scan.marks.append(QuoteMark(i, c, LOW9, "open"))
+        elif c == "\u00ab":
+            if stack and stack[-1][1] == "\u00bb":  # »…« (reversed guillemets)
+                _close(scan, stack, len(stack) - 1, i, c, GUILLEMET)
+            elif (stray := _stray_open(text, i, ps, pe)) is not None:
+                skip_until = max(skip_until, _add_stray(scan, text, stray))
+            else:
+                stack.append((i, c, GUILLEMET))
+                scan.marks.append(QuoteMark(i, c, GUILLEMET, "open"))
+        else:  # »
+            k = _find_open(stack, (GUILLEMET,))
+            if k is not None and stack[k][1] == "\u00ab":
+                _close(scan, stack, k, i, c, GUILLEMET)
+            elif (not prev or prev.isspace()) and nxt.isalnum():
+                stack.append((i, c, GUILLEMET))
+                scan.marks.append(QuoteMark(i, c, GUILLEMET, "open"))
+            else:
+                scan.marks.append(QuoteMark(i, c, GUILLEMET, "close"))
+                scan.unbalanced.append(QuoteProblem(i, i + 1, "closing quotation mark '\u00bb' without an opening one"))
+    _finish_paragraph(scan, text, paras, pi, stack)
     scan.unbalanced.sort(key=lambda p: p.start)
     return scan
+
+
+def _add_stray(scan: QuoteScan, text: str, stray: tuple[int, int, Fix]) -> int:
+    s, e, fix = stray
+    scan.stray.append(QuoteProblem(s, e, f"stray opening quotation mark {text[s:e]!r} at the end of a sentence", fix))
+    return e
+
+
+def _finish_paragraph(
+    scan: QuoteScan, text: str, paras: list[tuple[int, int]], pi: int, stack: list[tuple[int, str, str]]
+) -> None:
+    """Report the marks left open at the end of paragraph ``pi``.
+
+    News style: a quote left open at the end of a paragraph continues when
+    the next paragraph opens with a quotation mark of the same system.
+    """
+    if not stack:
+        return
+    allowed = 0
+    if pi + 1 < len(paras):
+        first = text[paras[pi + 1][0]]
+        if first == SYSTEM_MARKS[stack[0][2]][0] or (stack[0][2] == GUILLEMET and first in "\u00ab\u00bb"):
+            allowed = 1
+    for s, ch, _system in stack[allowed : allowed + MAX_HITS]:
+        scan.unbalanced.append(QuoteProblem(s, s + 1, f"quotation mark {ch!r} is never closed in its paragraph"))
 
 
 def _is_stray_at(text: str, i: int, ps: int, pe: int, stack: list[tuple[int, str, str]]) -> bool:
@@ -353,7 +459,7 @@ def _find_open(stack: list[tuple[int, str, str]], systems: tuple[str, ...]) -> i
 def _close(scan: QuoteScan, stack: list[tuple[int, str, str]], k: int, i: int, c: str, system: str) -> None:
     """Close the open mark ``stack[k]`` with the mark ``c`` at ``i``; open
     marks above it were never closed."""
-    for s, ch, _sys in stack[k + 1 :]:
+    for s, ch, _sys in stack[k + 1 : k + 1 + MAX_NESTING]:
         scan.unbalanced.append(QuoteProblem(s, s + 1, f"quotation mark {ch!r} is never closed"))
     del stack[k:]
     scan.marks.append(QuoteMark(i, c, system, "close"))
@@ -381,8 +487,7 @@ def _apostrophe_marks(doc: Doc) -> list[tuple[int, str]]:
     """Apostrophes and single quotes, without primes such as ``6'2"``."""
     text = doc.text
     out: list[tuple[int, str]] = []
-    for m in _APOSTROPHE.finditer(text):
-        i = m.start()
+    for i in char_positions(text, "'\u2018\u2019"):
         c = text[i]
         if c == "'" and 0 < i < len(text) - 1 and text[i - 1].isdigit() and text[i + 1].isdigit():
             continue
@@ -444,12 +549,21 @@ def styled_quotes(doc: Doc, start: int, end: int, replacement: str) -> str:
 
 # -- PU001 -------------------------------------------------------------------
 
-_PUNCT_RUN = regex.compile(r"[.,;:!?\u2026]{2,}")
+_PUNCT_RUN = regex.compile(
+    r"(?<![/\\])[.,;:!?\u2026]{2,}(?=$|[\s\"'\u201d\u2019\u00bb)\]}\u201c\u2018\u201e\u00ab(\[\p{Lu}])"
+)
+
+
+#: Cheap first test: patterns that start with a literal character are
+#: searched at C speed; only an article that has such a pair is scanned.
+_RUN_HINTS = tuple(re.compile(re.escape(c) + "[.,;:!?]") for c in ".,;:") + (re.compile(r"\?\."), re.compile(r"!\."))
 
 
 def _judge_run(run: str, nxt: str) -> tuple[str, str, bool] | None:
     """What is wrong with a run of punctuation: (message, fix, safe)."""
     kinds = set(run)
+    if len(run) > 8 and len(kinds) > 1:
+        return None if kinds <= {"!", "?"} else ("run of punctuation", "", False)
     if kinds == {"."}:
         return ("doubled full stop", ".", True) if len(run) == 2 else None
     single = {",": "comma", ";": "semicolon", ":": "colon"}
@@ -459,16 +573,16 @@ def _judge_run(run: str, nxt: str) -> tuple[str, str, bool] | None:
         return None  # PU010 repeated-exclamation
     head = run.rstrip(".")
     if head and set(head) <= {"!", "?"}:
-        return f"full stop after {head!r}", head, True
+        return f"full stop after {head!r}:", head, True
     if kinds & {"!", "?"}:
         if run[0] in "!?":
             return None  # "Yahoo!, Inc." and titles ending in "?" or "!"
-        return f"mixed punctuation {run!r}", "".join(c for c in run if c in "!?"), False
+        return "mixed punctuation", "".join(c for c in run if c in "!?"), False
     if nxt and (nxt.islower() or nxt.isdigit()):
         keep = next(c for c in ",;:." if c in run)
     else:
         keep = "." if "." in run else run[-1]
-    return f"mixed punctuation {run!r}", keep, False
+    return "mixed punctuation", keep, False
 
 
 @rule(
@@ -506,6 +620,7 @@ def _judge_run(run: str, nxt: str) -> tuple[str, str, bool] | None:
         "Yahoo!, the web portal, was sold.",
     ],
 )
+@capped
 def doubled_stop(doc: Doc) -> Iterator[Hit]:
     """Doubled full stop or comma, or a run of mixed sentence punctuation.
 
@@ -521,17 +636,17 @@ def doubled_stop(doc: Doc) -> Iterator[Hit]:
     ``abbreviations``.
     """
     text = doc.text
+    if not any(p.search(text) for p in _RUN_HINTS):
+        return
     n = len(text)
-    for m in _PUNCT_RUN.finditer(text):
+    for m in candidates(_PUNCT_RUN.finditer(text)):
         s, e = m.span()
         run = m.group()
         if "..." in run or "\u2026" in run:
             continue  # an ellipsis, possibly with other marks
+        # The pattern only matches runs followed by a space, a quote, a
+        # bracket or a capital: "a..b", "1..5", "../" are not punctuation.
         nxt = text[e] if e < n else ""
-        if nxt and not (nxt.isspace() or nxt in CLOSERS or nxt in OPENERS or nxt.isupper()):
-            continue  # "a..b", "1..5", "../": not sentence punctuation
-        if s > 0 and text[s - 1] in "/\\":
-            continue
         ts, te = token_bounds(text, s, e)
         if looks_like_address(text[ts:te]):
             continue
@@ -549,7 +664,7 @@ def doubled_stop(doc: Doc) -> Iterator[Hit]:
         message, keep, safe = verdict
         if nxt and _starts_word(nxt):
             keep += " "
-        yield Hit(s, e, f"{message} {text[s:e]!r}", Fix(keep, safe))
+        yield Hit(s, e, f"{message} {excerpt(text[s:e])}", Fix(keep, safe))
 
 
 # -- PU002, PU003, PU004 -------------------------------------------------------
@@ -575,6 +690,7 @@ def doubled_stop(doc: Doc) -> Iterator[Hit]:
         "She said \u201cthe end\u201d...",
     ],
 )
+@capped
 def glued_quotes(doc: Doc) -> Iterator[Hit]:
     """Quotation marks glued to each other or to surplus punctuation.
 
@@ -609,6 +725,7 @@ def glued_quotes(doc: Doc) -> Iterator[Hit]:
         "He called it \u201cunprecedented\u201d.",
     ],
 )
+@capped
 def stray_opening_quote(doc: Doc) -> Iterator[Hit]:
     """Opening quotation mark at the end of a sentence or paragraph.
 
@@ -646,6 +763,7 @@ def stray_opening_quote(doc: Doc) -> Iterator[Hit]:
         "Die Zeitung schrieb \u201eunverantwortlich\u201c und \u00abgef\u00e4hrlich\u00bb.",
     ],
 )
+@capped
 def unbalanced_quotes(doc: Doc) -> Iterator[Hit]:
     """Quotation mark that is not closed, or closed without being opened, in its paragraph.
 
@@ -662,7 +780,6 @@ def unbalanced_quotes(doc: Doc) -> Iterator[Hit]:
 
 # -- PU005 -------------------------------------------------------------------
 
-_BRACKET = regex.compile(r"[()\[\]{}]")
 _PAIRS = {")": "(", "]": "[", "}": "{"}
 _ENUMERATOR = regex.compile(r"(?:^|[\s,;:])(?:\p{L}|\d{1,3}|[ivx]{2,4}|[IVX]{2,4})\)$")
 
@@ -677,37 +794,44 @@ def _is_enumerator_or_emoticon(text: str, i: int, ps: int) -> bool:
 def _scan_brackets(doc: Doc) -> list[tuple[int, str]]:
     text = doc.text
     out: list[tuple[int, str]] = []
-    if not _BRACKET.search(text):
+    positions = char_positions(text, "()[]{}")
+    if not positions:
         return out
-    for ps, pe in doc.paragraphs:
-        stack: list[int] = []
-        for m in _BRACKET.finditer(text, ps, pe):
-            i = m.start()
-            c = text[i]
-            if c in "([{":
-                stack.append(i)
+    paras = doc.paragraphs
+    pi = 0
+    ps, pe = paras[0]
+    stack: list[int] = []
+    for i in positions:
+        if len(out) >= MAX_HITS:
+            break
+        while i >= pe:
+            out.extend((j, f"{text[j]!r} is never closed in its paragraph") for j in stack[:MAX_HITS])
+            stack = []
+            pi += 1
+            ps, pe = paras[pi]
+        c = text[i]
+        if c in "([{":
+            stack.append(i)
+            continue
+        opener = _PAIRS[c]
+        k = None
+        for j in range(len(stack) - 1, max(-1, len(stack) - 1 - MAX_NESTING), -1):
+            if text[stack[j]] == opener:
+                k = j
+                break
+        if k is None:
+            if c == ")" and _is_enumerator_or_emoticon(text, i, ps):
                 continue
-            opener = _PAIRS[c]
-            k = None
-            for j in range(len(stack) - 1, max(-1, len(stack) - 1 - MAX_NESTING), -1):
-                if text[stack[j]] == opener:
-                    k = j
-                    break
-            if k is None:
-                if c == ")" and _is_enumerator_or_emoticon(text, i, ps):
-                    continue
-                if stack and text[stack[-1]] in "([{":
-                    # "(KFOR]": the closing bracket is of the wrong kind.
-                    out.append((i, f"{c!r} closes {text[stack[-1]]!r}"))
-                    stack.pop()
-                    continue
-                out.append((i, f"closing {c!r} without an opening {opener!r} in its paragraph"))
+            if stack:
+                # "(KFOR]": the closing bracket is of the wrong kind.
+                out.append((i, f"{c!r} closes {text[stack[-1]]!r}"))
+                stack.pop()
                 continue
-            for j in stack[k + 1 :]:
-                out.append((j, f"{text[j]!r} is never closed"))
-            del stack[k:]
-        for j in stack:
-            out.append((j, f"{text[j]!r} is never closed in its paragraph"))
+            out.append((i, f"closing {c!r} without an opening {opener!r} in its paragraph"))
+            continue
+        out.extend((j, f"{text[j]!r} is never closed") for j in stack[k + 1 :])
+        del stack[k:]
+    out.extend((j, f"{text[j]!r} is never closed in its paragraph") for j in stack[:MAX_HITS])
     out.sort()
     return out
 
@@ -731,6 +855,7 @@ def _scan_brackets(doc: Doc) -> list[tuple[int, str]]:
         "Great news :) said the post.",
     ],
 )
+@capped
 def unbalanced_brackets(doc: Doc) -> Iterator[Hit]:
     """Parenthesis or bracket that is not closed, or closed without being opened, in its paragraph.
 
@@ -772,6 +897,7 @@ def unbalanced_brackets(doc: Doc) -> Iterator[Hit]:
         "\u201cHe told me \u2018never again\u2019,\u201d she said. The 6'2\" forward agreed.",
     ],
 )
+@capped
 def mixed_quote_styles(doc: Doc) -> Iterator[Hit]:
     """Quote marks from different systems in one article (straight and curly, „“ or «» beside “”).
 
@@ -837,6 +963,9 @@ _SPACE_BEFORE = regex.compile(
 )
 
 
+_SPACE_HINT = re.compile(r" [,.;:!?]")
+
+
 @rule(
     code="PU007",
     name="space-before-punctuation",
@@ -859,6 +988,7 @@ _SPACE_BEFORE = regex.compile(
         "- a bullet, then text.",
     ],
 )
+@capped
 def space_before_punctuation(doc: Doc) -> Iterator[Hit]:
     """Space before a comma, full stop, semicolon, colon, question or exclamation mark.
 
@@ -868,7 +998,9 @@ def space_before_punctuation(doc: Doc) -> Iterator[Hit]:
     fix removes the space.
     """
     text = doc.text
-    for m in _SPACE_BEFORE.finditer(text):
+    if not (_SPACE_HINT.search(text) or "\t" in text or "\u00a0" in text or "\u202f" in text):
+        return
+    for m in candidates(_SPACE_BEFORE.finditer(text)):
         s, e = m.span()
         mark = text[e - 1]
         if mark == ":" and text[s - 1].isdigit():
@@ -881,8 +1013,29 @@ def space_before_punctuation(doc: Doc) -> Iterator[Hit]:
 
 
 _MISSING_SPACE = regex.compile(
-    r"(?<=[\p{Ll}\p{N}%)\]])(?:[.!?][\"\u201d\u2019\u00bb)\]]{0,2}(?=\p{Lu}\p{Ll})|[,;](?=\p{L}{2}))"
+    r"[.!?](?<=[\p{Ll}\p{N}%)\]].)[\"\u201d\u2019\u00bb)\]]{0,2}(?=\p{Lu}\p{Ll})"
+    r"|[,;](?<=\p{Ll}.)(?=\p{L}{2})"
 )
+
+
+#: Upper-case letters, roughly (Latin, Greek, Cyrillic blocks): a cheap
+#: superset for the pre-check; the real pattern decides.
+_UPPER_ROUGH = "A-Z\u00c0-\u00de\u0100-\u024f\u0370-\u03ff\u0400-\u042f"
+_MISSING_HINTS = tuple(
+    re.compile(re.escape(c) + "(?=[\"\u201d\u2019\u00bb)\\]]{0,2}[" + _UPPER_ROUGH + "])") for c in ".!?"
+) + tuple(re.compile(re.escape(c) + r"(?=[^\W\d_]{2})") for c in ",;")
+
+
+def _missing_space_hint(text: str) -> bool:
+    """Is there a stop glued to a capital, or a comma glued to a word, right
+    after a lower-case letter or digit? (Literal-prefix searches only.)"""
+    for p in _MISSING_HINTS:
+        for m in candidates(p.finditer(text)):
+            i = m.start()
+            prev = text[i - 1] if i else ""
+            if prev.islower() or prev.isdigit() or (prev and prev in "%)]"):
+                return True
+    return False
 
 
 @rule(
@@ -907,6 +1060,7 @@ _MISSING_SPACE = regex.compile(
         "He moved to St. Petersburg in 2008. There he met Ms. Ivanova.",
     ],
 )
+@capped
 def missing_space_after_punctuation(doc: Doc) -> Iterator[Hit]:
     """Missing space after a sentence end, comma or semicolon (``weeks.The``, ``2008.Tensions``).
 
@@ -917,18 +1071,21 @@ def missing_space_after_punctuation(doc: Doc) -> Iterator[Hit]:
     e-mail addresses are left alone. The fix inserts the space.
     """
     text = doc.text
-    for m in _MISSING_SPACE.finditer(text):
+    if not _missing_space_hint(text):
+        return
+    for m in candidates(_MISSING_SPACE.finditer(text)):
         s, e = m.span()
         ts, te = token_bounds(text, s, e)
         token = text[ts:te]
         if looks_like_address(token) or token.count(".") > 1 and text[s] == ".":
             continue
-        yield Hit(s, e, f"missing space after {text[s:e]!r}", Fix(text[s:e] + " ", True))
+        yield Hit(s, e, f"missing space after {excerpt(text[s:e])}", Fix(text[s:e] + " ", True))
 
 
 # -- PU009 -------------------------------------------------------------------
 
 _SPACED_HYPHEN = regex.compile(r"(?<=[^\s\-])[ \t]+(-{1,2})[ \t]+(?=[^\s\-])")
+_DASH_HINT = re.compile(" -")
 DASHES = {"em": "\u2014", "en": "\u2013"}
 
 
@@ -955,6 +1112,7 @@ DASHES = {"em": "\u2014", "en": "\u2013"}
         "Pages 10 \u2013 12 cover the plan.",
     ],
 )
+@capped
 def spaced_hyphen_dash(doc: Doc) -> Iterator[Hit]:
     """Spaced hyphen (``word - word``) or double hyphen used as a dash.
 
@@ -968,11 +1126,11 @@ def spaced_hyphen_dash(doc: Doc) -> Iterator[Hit]:
     applied automatically.
     """
     text = doc.text
-    if " -" not in text and "\t-" not in text:
+    if "-" not in text or not (_DASH_HINT.search(text) or "\t-" in text):
         return
     style = doc.config.option("PU009", "dash", "em") if doc.config else "em"
     dash = DASHES.get(str(style), DASHES["em"])
-    for m in _SPACED_HYPHEN.finditer(text):
+    for m in candidates(_SPACED_HYPHEN.finditer(text)):
         s, e = m.span(1)
         before = text[m.start() - 1]
         after = text[m.end()]
@@ -983,7 +1141,9 @@ def spaced_hyphen_dash(doc: Doc) -> Iterator[Hit]:
 
 # -- PU010 -------------------------------------------------------------------
 
-_EXCLAIM = regex.compile(r"[!?]{2,}")
+_EXCLAIM = re.compile(r"[!?]{2,}")
+_BANG_HINT = re.compile(r"![!?]")
+_QUERY_HINT = re.compile(r"\?[!?]")
 
 
 @rule(
@@ -999,6 +1159,7 @@ _EXCLAIM = regex.compile(r"[!?]{2,}")
     ],
     good=["We won! Who pays? Nobody knows.", "The film \u201cHelp!\u201d opened."],
 )
+@capped
 def repeated_exclamation(doc: Doc) -> Iterator[Hit]:
     """Repeated exclamation or question marks (``!!``, ``?!``, ``???``).
 
@@ -1008,18 +1169,19 @@ def repeated_exclamation(doc: Doc) -> Iterator[Hit]:
     mark; ``?!`` is left to the editor.
     """
     text = doc.text
-    if "!" not in text and "?" not in text:
+    if not (("!" in text and _BANG_HINT.search(text)) or ("?" in text and _QUERY_HINT.search(text))):
         return
-    for m in _EXCLAIM.finditer(text):
+    for m in candidates(_EXCLAIM.finditer(text)):
         run = m.group()
         kinds = set(run)
         fix = Fix(run[0], True) if len(kinds) == 1 else Fix("?", False)
-        yield Hit(m.start(), m.end(), f"repeated marks {run!r}", fix)
+        yield Hit(m.start(), m.end(), f"repeated marks {excerpt(run)}", fix)
 
 
 # -- PU011 -------------------------------------------------------------------
 
 _LETTER_SPACED = regex.compile(r"(?<![\p{L}\p{N}\p{M}'\u2019.\-])\p{L}(?: \p{L}){2,}(?![\p{L}\p{N}\p{M}'\u2019\-])")
+_LETTER_SPACED_HINT = re.compile(r" [^\W\d_] [^\W\d_](?!\w)")
 _SINGLE_LETTER_WORDS = frozenset("aAI")
 
 
@@ -1041,6 +1203,7 @@ _SINGLE_LETTER_WORDS = frozenset("aAI")
         "Is it a I or a 1?",
     ],
 )
+@capped
 def letter_spaced_word(doc: Doc) -> Iterator[Hit]:
     """Word written with spaces between its letters (``N A T O``).
 
@@ -1050,17 +1213,20 @@ def letter_spaced_word(doc: Doc) -> Iterator[Hit]:
     single letters in a row are reported (a run of three made of ``a``,
     ``A`` and ``I`` only is not). The fix removes the spaces.
     """
-    for m in _LETTER_SPACED.finditer(doc.text):
+    if not _LETTER_SPACED_HINT.search(doc.text):
+        return
+    for m in candidates(_LETTER_SPACED.finditer(doc.text)):
         word = m.group()
         letters = word.replace(" ", "")
         if len(letters) == 3 and any(c in _SINGLE_LETTER_WORDS for c in letters):
             continue
-        yield Hit(m.start(), m.end(), f"letter-spaced word {word!r}", Fix(letters, True))
+        yield Hit(m.start(), m.end(), f"letter-spaced word {excerpt(word)}", Fix(letters, True))
 
 
 # -- PU012 -------------------------------------------------------------------
 
-_SYMBOL_LINE = regex.compile(r"(?m)^[ \t]*[\p{P}\p{S}](?:[ \t]*[\p{P}\p{S}]){2,}[ \t]*\r?$")
+#: A symbol-only line (at most 200 marks: longer runs are not separators).
+_SYMBOL_LINE = regex.compile(r"[\p{P}\p{S}](?:[ \t]{0,4}[\p{P}\p{S}]){2,200}")
 _ELLIPSIS_LINE = regex.compile(r"[\[(]?(?:\.[ \t]?){3}[\])]?|[\[(]?\u2026[\])]?")
 _SECTION_BREAK = regex.compile(r"(?:\*[ \t]*){3}|\u2042|(?:#[ \t]*){3}")
 
@@ -1082,6 +1248,7 @@ _SECTION_BREAK = regex.compile(r"(?:\*[ \t]*){3}|\u2042|(?:#[ \t]*){3}")
         "\u201cWe won!\u201d\nThe fans cheered.",
     ],
 )
+@capped
 def symbol_line(doc: Doc) -> Iterator[Hit]:
     """Line made only of symbols or punctuation (``-----``, ``=====``, ``* * *``).
 
@@ -1095,12 +1262,15 @@ def symbol_line(doc: Doc) -> Iterator[Hit]:
     text = doc.text
     lines = None
     prev_deleted_end = -1
-    for m in _SYMBOL_LINE.finditer(text):
-        s, e = m.span()
-        while s < e and text[s] in " \t":
-            s += 1
-        while e > s and text[e - 1] in " \t\r":
-            e -= 1
+    tried = 0
+    for s, e in doc.paragraphs:
+        if text[s].isalnum() or e - s < 3:
+            continue
+        tried += 1
+        if tried > MAX_CANDIDATES:
+            break
+        if not _SYMBOL_LINE.fullmatch(text, s, e):
+            continue
         body = text[s:e]
         if _ELLIPSIS_LINE.fullmatch(body):
             continue
@@ -1110,8 +1280,8 @@ def symbol_line(doc: Doc) -> Iterator[Hit]:
             k = doc.line_of(s)
             neighbours = [_line_text(text, lines, j) for j in (k - 1, k + 1, k - 2, k + 2)]
             near = [t for t in neighbours[:2] if t.strip()] or [t for t in neighbours[2:] if t.strip()]
-            if not any(_SYMBOL_LINE.fullmatch(t) for t in near):
-                yield Hit(s, e, f"section-break line {body!r}", delete_line_fix(doc, s, e, safe=False), severity="info")
+            if not any(_SYMBOL_LINE.fullmatch(t.strip()) for t in near):
+                yield Hit(s, e, f"section-break line {excerpt(body)}", delete_line_fix(doc, s, e, safe=False), severity="info")
                 continue
         fix = delete_line_fix(doc, s, e)
         line_start = text.rfind("\n", 0, s) + 1
@@ -1120,7 +1290,7 @@ def symbol_line(doc: Doc) -> Iterator[Hit]:
             # already takes the line break, so only the content goes here.
             fix = Fix("", True, line_start, len(text))
         prev_deleted_end = fix.span(s, e)[1]
-        yield Hit(s, e, f"symbol-only line {body!r}", fix)
+        yield Hit(s, e, f"symbol-only line {excerpt(body)}", fix)
 
 
 def _line_text(text: str, lines: list[tuple[int, int]], k: int) -> str:
