@@ -24,6 +24,7 @@ from .scoring import score_article
 #: The tool's own findings. Their category is that of the rule they concern.
 AU_RULE_CRASHED = ("AU001", "rule-crashed")
 AU_TIME_BUDGET = ("AU002", "time-budget-exceeded")
+AU_ANALYSIS_CRASHED = ("AU003", "analysis-crashed")
 
 KEY_CONTEXT = 20
 
@@ -195,7 +196,25 @@ def run_rules(doc: Doc, rules: list[Rule], config: Config) -> list[Finding]:
     return out
 
 
-def compute_stats(doc: Doc, plan: Plan) -> dict[str, Any]:
+def _analysis_crash(fn: Callable[..., Any], what: str, exc: Exception) -> Finding:
+    """AU003: a stats provider or annotator raised. Its category is that of
+    the rules defined beside it (its family)."""
+    category = next((r.category for r in registry.all_rules() if r.module == fn.__module__), "style")
+    tb = traceback.extract_tb(exc.__traceback__)[-1]
+    return Finding(
+        rule=AU_ANALYSIS_CRASHED[0],
+        name=AU_ANALYSIS_CRASHED[1],
+        category=category,
+        severity="error",
+        message=f"{what} crashed: {type(exc).__name__}: {exc} [{tb.filename.rsplit('/', 1)[-1]}:{tb.lineno}]",
+        start=0,
+        end=0,
+        text="",
+        data={"analysis": what},
+    )
+
+
+def compute_stats(doc: Doc, plan: Plan, crashes: list[Finding] | None = None) -> dict[str, Any]:
     stats: dict[str, Any] = {
         "chars": len(doc.text),
         "words": doc.word_count,
@@ -203,14 +222,33 @@ def compute_stats(doc: Doc, plan: Plan) -> dict[str, Any]:
         "paragraphs": len(doc.paragraphs),
     }
     for provider in plan.stat_providers:
-        stats.update(provider(doc))
+        try:
+            stats.update(provider(doc))
+        except Exception as exc:  # noqa: BLE001 - never stop the run
+            if crashes is not None:
+                crashes.append(_analysis_crash(provider, f"stats provider {provider.__name__}", exc))
     return stats
+
+
+def annotate(doc: Doc, plan: Plan, crashes: list[Finding]) -> dict[str, Any]:
+    extra: dict[str, Any] = {}
+    for name, fn in plan.annotators:
+        try:
+            extra[name] = fn(doc)
+        except Exception as exc:  # noqa: BLE001 - never stop the run
+            crashes.append(_analysis_crash(fn, f"annotator {name}", exc))
+    return extra
 
 
 def audit_article(article: Article, plan: Plan, corpus: dict[str, Any] | None = None) -> ArticleResult:
     """Audit one article. Pure: same article, plan and corpus → same result."""
     doc = Doc(article, plan.config, corpus)
     findings = run_rules(doc, plan.rules_for(article), plan.config)
+    crashes: list[Finding] = []
+    stats = compute_stats(doc, plan, crashes)
+    extra = annotate(doc, plan, crashes)
+    if crashes:
+        findings = crashes + findings
     waivers = plan.waivers
     for f in findings:
         f.key = finding_key(article.id, f.rule, doc.text, f.start, f.end)
@@ -218,11 +256,9 @@ def audit_article(article: Article, plan: Plan, corpus: dict[str, Any] | None = 
             reason = waivers.get(f.key)
             if reason is not None:
                 f.waived = reason or "waived"
-    stats = compute_stats(doc, plan)
     score, status, breakdown = score_article(
         findings, stats["words"], plan.config.fail_under, plan.config.warn_under
     )
-    extra = {name: fn(doc) for name, fn in plan.annotators}
     return ArticleResult(
         article=article,
         findings=findings,

@@ -140,3 +140,24 @@ def test_parse_example_markers():
     assert ex.text == "a bc d e" and ex.spans == ((2, 4), (7, 8))
     with pytest.raises(ValueError):
         parse_example("a ⟦b")
+
+
+def test_crashing_annotator_and_stats_provider_become_au003():
+    from audit.engine import make_plan
+
+    plan = make_plan(Config(select=["PU001"]))
+
+    def bad_annotator(doc):
+        raise KeyError("zone")
+
+    def bad_stats(doc):
+        raise ValueError("no stats")
+
+    plan.annotators = [("broken", bad_annotator)]
+    plan.stat_providers = [bad_stats]
+    res = audit_article(Article("a", "Text here.. More."), plan)
+    au = [f for f in res.findings if f.rule == "AU003"]
+    assert len(au) == 2 and all(f.key and f.severity == "error" for f in au)
+    assert "annotator broken" in au[1].message or "annotator broken" in au[0].message
+    assert "broken" not in res.extra
+    assert any(f.rule == "PU001" for f in res.findings)
