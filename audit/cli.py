@@ -29,6 +29,7 @@ from . import __version__, registry
 from .baseline import BaselineError, BaselineMatcher, BaselineReport, BaselineWriter, load_baseline
 from .config import GATE_SEVERITIES, Config
 from .configfile import ConfigError, Loaded, apply_overrides, finalize, load, render, render_json
+from .dask_engine import DaskEngineError, require_distributed
 from .engine import make_plan
 from .gate import EXIT_CODES_HELP, EXIT_ERROR, EXIT_GATE, EXIT_OK, EXIT_WARN, Gate
 from .model import InputError
@@ -244,6 +245,12 @@ def main() -> None:
 @click.option("--progress/--no-progress", default=True, help="Progress line on standard error (terminal only).")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors and requested stdout formats.")
 @click.option("-v", "--verbose", is_flag=True, help="Also print the configuration file, waiver and baseline details.")
+@click.option("-j", "--jobs", type=click.IntRange(min=0), default=0,
+              help="Worker processes (0: all cores; 1: audit in this process) [0].")
+@click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True,
+              help="Where articles are audited: local processes, or a Dask cluster (pip install 'mtaudit[dask]').")
+@click.option("--scheduler", default=None, metavar="ADDRESS",
+              help="Dask scheduler for --engine dask, e.g. tcp://host:8786 [a local cluster].")
 def check(paths: tuple[str, ...], **opts: Any) -> None:
     """Audit PATHS (folders, .txt/.md, .jsonl[.gz], .csv[.gz], or - for
     JSONL on stdin) and write reports."""
@@ -261,21 +268,31 @@ def check(paths: tuple[str, ...], **opts: Any) -> None:
             matcher = BaselineMatcher(load_baseline(config.baseline))
         except BaselineError as exc:
             raise ConfigFailure(str(exc)) from None
-    exit_code = run_check(
-        list(paths),
-        config.output_dir,
-        config.formats,
-        config,
-        quiet=opts["quiet"],
-        verbose=opts["verbose"],
-        statistics=opts["statistics"],
-        color=opts["color"],
-        progress=opts["progress"],
-        waiver_set=waiver_set,
-        baseline=matcher,
-        write_baseline=opts["write_baseline"],
-        config_path=loaded.path,
-    )
+    if opts["scheduler"] and opts["engine"] != "dask":
+        raise click.UsageError("--scheduler needs --engine dask")
+    try:
+        if opts["engine"] == "dask":
+            require_distributed()
+        exit_code = run_check(
+            list(paths),
+            config.output_dir,
+            config.formats,
+            config,
+            quiet=opts["quiet"],
+            verbose=opts["verbose"],
+            statistics=opts["statistics"],
+            color=opts["color"],
+            progress=opts["progress"],
+            waiver_set=waiver_set,
+            baseline=matcher,
+            write_baseline=opts["write_baseline"],
+            config_path=loaded.path,
+            jobs=opts["jobs"],
+            engine=opts["engine"],
+            scheduler=opts["scheduler"],
+        )
+    except DaskEngineError as exc:
+        raise ConfigFailure(str(exc)) from None
     sys.exit(exit_code)
 
 
@@ -320,9 +337,12 @@ def run_check(
     baseline: BaselineMatcher | None = None,
     write_baseline: str | None = None,
     config_path: str | None = None,
+    jobs: int | None = 1,
+    engine: str = "local",
+    scheduler: str | None = None,
 ) -> int:
     """Audit ``paths``, stream every report, print the summary; returns the
-    exit code."""
+    exit code. ``jobs``/``engine``/``scheduler``: see ``runner.iter_results``."""
     t0 = time.monotonic()
     active = dict(waivers or {})
     if waiver_set is not None:
@@ -362,7 +382,7 @@ def run_check(
                 sinks.append((r, sys.stdout.write))
         for r, write in sinks:
             write(r.header())
-        for item in iter_results(paths, plan, reader_options(config)):
+        for item in iter_results(paths, plan, reader_options(config), jobs, engine, scheduler):
             if isinstance(item, InputError):
                 errors.append(item)
                 summary.add_error(item)

@@ -1,8 +1,10 @@
 """Run an audit over a corpus: read → (first pass) → audit, in input order.
 
 ``iter_results`` yields ``ArticleResult`` and ``InputError`` items in the
-order the readers produce them. It does no output of its own; the CLI and
-the Python API consume it.
+order the readers produce them, whether the articles are audited in this
+process (``jobs=1``), by a pool of worker processes (``jobs=N``) or on a
+Dask cluster (``engine="dask"``); the items are the same in every case. It
+does no output of its own; the CLI and the Python API consume it.
 """
 
 from __future__ import annotations
@@ -14,9 +16,12 @@ import tempfile
 from contextlib import contextmanager
 from typing import Iterable, Iterator
 
+from . import parallel
 from .engine import Plan, audit_article, collect_corpus
 from .model import Article, ArticleResult, InputError
-from .readers import ReaderOptions, read_corpus
+from .readers import ReaderOptions, alias, read_corpus
+
+ENGINES = ("local", "dask")
 
 
 def articles_only(items: Iterable[Article | InputError]) -> Iterator[Article]:
@@ -36,19 +41,51 @@ def rereadable(paths: list[str], needs_two_passes: bool) -> Iterator[list[str]]:
     try:
         with os.fdopen(fd, "wb") as out:
             shutil.copyfileobj(sys.stdin.buffer, out)
-        yield [spool if p == "-" else p for p in paths]
+        with alias(spool, "<stdin>"):
+            yield [spool if p == "-" else p for p in paths]
     finally:
         os.unlink(spool)
 
 
-def iter_results(paths: list[str], plan: Plan, ropts: ReaderOptions) -> Iterator[ArticleResult | InputError]:
+def iter_results(
+    paths: list[str],
+    plan: Plan,
+    ropts: ReaderOptions,
+    jobs: int | None = 1,
+    engine: str = "local",
+    scheduler: str | None = None,
+) -> Iterator[ArticleResult | InputError]:
+    """Audit the corpus at ``paths``; results in input order.
+
+    ``jobs``: worker processes for the local engine (``None`` or ``0``: all
+    cores; ``1``: this process). ``engine="dask"`` runs on the Dask cluster
+    at ``scheduler`` (``None``: a local cluster) instead; ``jobs`` is then
+    ignored. The yielded items, and so the reports, do not depend on either.
+    """
+    if engine not in ENGINES:
+        raise ValueError(f"unknown engine {engine!r} (choose from {', '.join(ENGINES)})")
+    if engine == "local" and not jobs:
+        jobs = parallel.default_jobs()
     with rereadable(paths, bool(plan.needed_collectors)) as real_paths:
-        corpus = collect_corpus(articles_only(read_corpus(real_paths, ropts)), plan) if plan.needed_collectors else {}
-        for item in read_corpus(real_paths, ropts):
-            if isinstance(item, InputError):
-                yield item
-            else:
-                yield audit_article(item, plan, corpus)
+        if engine == "local" and jobs == 1:
+            corpus = collect_corpus(articles_only(read_corpus(real_paths, ropts)), plan) if plan.needed_collectors else {}
+            for item in read_corpus(real_paths, ropts):
+                if isinstance(item, InputError):
+                    yield item
+                else:
+                    yield audit_article(item, plan, corpus)
+            return
+
+        def read() -> Iterator[Article | InputError]:
+            return read_corpus(real_paths, ropts)
+
+        if engine == "dask":
+            from .dask_engine import DaskExecutor
+
+            with DaskExecutor.connect(scheduler) as executor:
+                yield from parallel.audit_stream(read, plan, executor, small_fallback=False)
+        else:
+            yield from parallel.audit_stream(read, plan, parallel.ProcessExecutor(int(jobs or 1)))
 
 
 def reader_options(config) -> ReaderOptions:  # noqa: ANN001 - Config
