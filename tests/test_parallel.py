@@ -7,6 +7,7 @@ level, so worker processes can import them) for the merge tests here and in
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import multiprocessing
@@ -209,14 +210,18 @@ def test_small_corpus_is_audited_in_process(tmp_path):
     assert as_json(out) == as_json(results(path, plan, jobs=1))
 
 
-def broken_stats(doc: Doc) -> dict[str, Any]:
-    raise RuntimeError("stats provider exploded")
+BROKEN = "test-parallel-broken"
+
+
+@registry.collector(BROKEN, merge=lambda a, b: None)
+def observe_broken(doc: Doc) -> None:
+    raise RuntimeError("collector exploded")
 
 
 def test_a_worker_error_stops_the_run_and_leaves_no_processes(corpus):
     plan = make_plan(Config())
-    plan.stat_providers = [*plan.stat_providers, broken_stats]
-    with pytest.raises(RuntimeError, match="stats provider exploded"):
+    plan.rules = [*plan.rules, dataclasses.replace(RECURRING, code="ZZ902", needs=(BROKEN,))]
+    with pytest.raises(RuntimeError, match="collector exploded"):
         list(parallel.audit_stream(lambda: read_corpus([str(corpus)], ReaderOptions()), plan,
                                    parallel.ProcessExecutor(2), chunk_articles=10))
     assert multiprocessing.active_children() == []
