@@ -171,7 +171,7 @@ def _scan_mojibake(doc: Doc) -> list[Mojibake]:
             q += 1
         repair = fixed[p : len(fixed) - q]
         bad_before = ftfy.badness.is_bad(token)
-        lossy = "\ufffd" in repair
+        lossy = "\ufffd" in fixed or any(name == "replace_lossy_sequences" for _a, name in result.explanation or [])
         if bad_before and not ftfy.badness.is_bad(fixed) and not lossy:
             confidence = "high"
         elif bad_before:

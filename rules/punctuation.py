@@ -45,7 +45,8 @@ TOKEN_WINDOW = 80
 
 _DOTTED_ABBREVIATION = regex.compile(r"(?:\p{L}{1,2}\.)+\p{L}{1,2}")
 _TLD = re.compile(
-    r"\.(?:com|org|net|gov|edu|mil|int|info|biz|io|uk|de|fr|eu|ru|rs|fi|au|ch|nl|pl|tv|ly|js|py|html?|php|pdf)\b"
+    r"\.(?:com|org|net|gov|edu|mil|int|info|biz|io|uk|de|fr|eu|ru|rs|fi|au|ch|nl|pl|tv|ly|js|py|html?|php|pdf)\b",
+    re.IGNORECASE,
 )
 
 
@@ -810,6 +811,8 @@ def _scan_brackets(doc: Doc) -> list[tuple[int, str]]:
             pi += 1
             ps, pe = paras[pi]
         c = text[i]
+        if c == "[" and i and text[i - 1] == "\x1b":
+            continue  # a terminal escape code, reported by EN009
         if c in "([{":
             stack.append(i)
             continue
@@ -1261,36 +1264,50 @@ def symbol_line(doc: Doc) -> Iterator[Hit]:
     """
     text = doc.text
     lines = None
-    prev_deleted_end = -1
+    found: list[tuple[int, int, bool]] = []  # (start, end, lone section break)
     tried = 0
     for s, e in doc.paragraphs:
         if text[s].isalnum() or e - s < 3:
             continue
         tried += 1
-        if tried > MAX_CANDIDATES:
+        if tried > MAX_CANDIDATES or len(found) >= MAX_HITS:
             break
         if not _SYMBOL_LINE.fullmatch(text, s, e):
             continue
         body = text[s:e]
         if _ELLIPSIS_LINE.fullmatch(body):
             continue
+        lone = False
         if _SECTION_BREAK.fullmatch(body):
             if lines is None:
                 lines = doc.lines
             k = doc.line_of(s)
             neighbours = [_line_text(text, lines, j) for j in (k - 1, k + 1, k - 2, k + 2)]
             near = [t for t in neighbours[:2] if t.strip()] or [t for t in neighbours[2:] if t.strip()]
-            if not any(_SYMBOL_LINE.fullmatch(t.strip()) for t in near):
-                yield Hit(s, e, f"section-break line {excerpt(body)}", delete_line_fix(doc, s, e, safe=False), severity="info")
-                continue
-        fix = delete_line_fix(doc, s, e)
-        line_start = text.rfind("\n", 0, s) + 1
-        if text.find("\n", e) == -1 and prev_deleted_end == line_start:
-            # Last line right after another deleted symbol line: that fix
-            # already takes the line break, so only the content goes here.
-            fix = Fix("", True, line_start, len(text))
-        prev_deleted_end = fix.span(s, e)[1]
-        yield Hit(s, e, f"symbol-only line {excerpt(body)}", fix)
+            lone = not any(_SYMBOL_LINE.fullmatch(t.strip()) for t in near)
+        found.append((s, e, lone))
+    # Consecutive symbol lines share one fix that deletes the whole block,
+    # so deleting them never leaves a stray line break behind.
+    k = 0
+    while k < len(found):
+        j = k
+        while j + 1 < len(found) and not found[j][2] and not found[j + 1][2] and _adjacent_lines(text, found[j][1], found[j + 1][0]):
+            j += 1
+        s, e, lone = found[k]
+        if lone:
+            body = text[s:e]
+            yield Hit(s, e, f"section-break line {excerpt(body)}", delete_line_fix(doc, s, e, safe=False), severity="info")
+        else:
+            fix = delete_line_fix(doc, found[k][0], found[j][1])
+            for s, e, _lone in found[k : j + 1]:
+                yield Hit(s, e, f"symbol-only line {excerpt(text[s:e])}", fix)
+        k = j + 1
+
+
+def _adjacent_lines(text: str, end: int, start: int) -> bool:
+    """Is the line starting at ``start`` the next line after the one ending at ``end``?"""
+    gap = text[end:start]
+    return gap.count("\n") == 1 and not gap.strip()
 
 
 def _line_text(text: str, lines: list[tuple[int, int]], k: int) -> str:
