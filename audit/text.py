@@ -73,6 +73,7 @@ def _build_fast_word() -> tuple[re.Pattern[str], re.Pattern[str]]:
 
 
 _WORD_FAST, _OUTSIDE_FAST = _build_fast_word()
+_RE_SPAN = re.Match.span
 
 
 def _word_pattern(text: str) -> "re.Pattern[str] | regex.Pattern[str]":
@@ -181,6 +182,8 @@ def word_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[
     if end is None:
         end = len(text)
     pattern = _word_pattern(text if start == 0 and end == len(text) else text[start:end])
+    if pattern is _WORD_FAST:
+        return list(map(_RE_SPAN, pattern.finditer(text, start, end)))
     return [m.span() for m in pattern.finditer(text, start, end)]
 
 
