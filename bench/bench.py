@@ -220,8 +220,8 @@ def memory(args: argparse.Namespace) -> list[dict[str, Any]]:
 
 
 def profile(args: argparse.Namespace) -> None:
-    """Profile one in-process run (``--jobs 1``): pyinstrument if installed,
-    else cProfile sorted by own time."""
+    """Profile one in-process run (``--jobs 1``): cProfile on CPU time,
+    sorted by own time (``--sort``), or pyinstrument's call tree."""
     words = args.words[0]
     n = args.articles or 2000
     corpus = corpus_path(args.cache, n, words, args.seed)
@@ -238,11 +238,9 @@ def profile(args: argparse.Namespace) -> None:
         except SystemExit:
             pass
 
-    try:
-        from pyinstrument import Profiler
-    except ImportError:
-        Profiler = None
-    if Profiler is not None:
+    if args.profiler == "pyinstrument":
+        from pyinstrument import Profiler  # pip install pyinstrument (not a dependency)
+
         prof = Profiler(interval=0.0005)
         prof.start()
         run()
@@ -252,11 +250,12 @@ def profile(args: argparse.Namespace) -> None:
     import cProfile
     import pstats
 
-    pr = cProfile.Profile()
+    # CPU time, not wall-clock time: stable on a machine shared with other work.
+    pr = cProfile.Profile(time.process_time)
     pr.enable()
     run()
     pr.disable()
-    pstats.Stats(pr).sort_stats("tottime").print_stats(args.top)
+    pstats.Stats(pr).sort_stats(args.sort).print_stats(args.top)
 
 
 def _ints(s: str) -> list[int]:
@@ -286,6 +285,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--memory", action="store_true", help="memory flatness: peak RSS for --memory-sizes")
     ap.add_argument("--memory-sizes", type=_ints, default=[10_000, 200_000])
     ap.add_argument("--profile", action="store_true", help="profile one in-process run instead")
+    ap.add_argument("--profiler", choices=["cprofile", "pyinstrument"], default="cprofile",
+                    help="with --profile: cProfile table or pyinstrument call tree [cprofile]")
+    ap.add_argument("--sort", default="tottime", help="cProfile sort key with --profile [tottime]")
     ap.add_argument("--top", type=int, default=40, help="cProfile rows with --profile [40]")
     ap.add_argument("--json", action="store_true", help="also print all figures as JSON")
     args = ap.parse_args(argv)
