@@ -8,6 +8,8 @@ corpus-level first pass of the collectors the selected rules need.
 from __future__ import annotations
 
 import hashlib
+import signal
+import threading
 import time
 import traceback
 from dataclasses import dataclass, field
@@ -151,104 +153,315 @@ def _tool_finding(code_name: tuple[str, str], rule: Rule, message: str) -> Findi
     )
 
 
-def run_rules(doc: Doc, rules: list[Rule], config: Config) -> list[Finding]:
+class TimeBudgetExceeded(BaseException):
+    """Raised inside a rule, stats provider or annotator when its article's
+    time budget runs out. A ``BaseException``, so that a rule's own
+    ``except Exception`` cannot swallow it."""
+
+
+class Deadline:
+    """The time budget of one article (``Config.time_budget`` seconds; 0 or
+    less: no budget).
+
+    ``expired()`` is checked before every rule, stats provider and
+    annotator. Where it can — POSIX, the main thread, and ``SIGALRM``
+    neither handled nor timed by anyone else — the deadline also
+    *interrupts* the work in progress: a one-shot ``ITIMER_REAL`` timer
+    raises ``TimeBudgetExceeded`` inside the running rule (Python loops and
+    regular-expression matches of both ``re`` and ``regex`` are
+    interruptible), so one pathological article cannot stall a run. The
+    timer only raises inside ``guarded`` calls; elsewhere (the engine's own
+    bookkeeping, shared segmentation used for the stats) it merely marks
+    the deadline expired. In worker threads (Dask) the budget is enforced
+    between rules only.
+    """
+
+    __slots__ = ("seconds", "end", "fired", "inside", "timer", "_outer")
+
+    def __init__(self, seconds: float):
+        self.seconds = seconds
+        self.end = time.perf_counter() + seconds
+        self.fired = False
+        #: True while guarded work that may be interrupted is running.
+        self.inside = False
+        self.timer = False
+        self._outer: Deadline | None = None
+
+    def expired(self) -> bool:
+        return self.seconds > 0 and (self.fired or time.perf_counter() >= self.end)
+
+    def __enter__(self) -> "Deadline":
+        global _ACTIVE
+        if self.seconds > 0 and _can_interrupt():
+            self._outer = _ACTIVE
+            _ACTIVE = self
+            signal.setitimer(signal.ITIMER_REAL, self.seconds)
+            self.timer = True
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        global _ACTIVE
+        if self.timer:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            self.timer = False
+            _ACTIVE = self._outer
+            if self._outer is not None and self._outer.timer:
+                # A nested deadline (an article audited inside another's
+                # rule): give the outer one back its remaining time.
+                signal.setitimer(signal.ITIMER_REAL, max(self._outer.end - time.perf_counter(), 1e-6))
+
+    def guarded(self, fn: Callable[[Any], Any], arg: Any, out: list[Any] | None = None) -> tuple[str, Any]:
+        """Run ``fn(arg)`` (collecting what it yields into ``out`` when given).
+        Returns ``("ok", value)``, ``("timeout", None)`` or ``("crash",
+        exception)``."""
+        try:
+            try:
+                self.inside = True
+                if out is None:
+                    value = fn(arg)
+                else:
+                    for item in fn(arg):
+                        out.append(item)
+                    value = out
+            finally:
+                self.inside = False
+        except TimeBudgetExceeded:
+            return "timeout", None
+        except Exception as exc:  # noqa: BLE001 - a rule bug must not stop the run
+            return "crash", exc
+        return "ok", value
+
+
+#: The deadline whose timer is running in this process (main thread only).
+_ACTIVE: Deadline | None = None
+
+
+def _on_alarm(signum: int, frame: Any) -> None:
+    d = _ACTIVE
+    if d is None:
+        return
+    d.fired = True
+    if d.inside:
+        d.inside = False
+        raise TimeBudgetExceeded()
+
+
+def _can_interrupt() -> bool:
+    """May this call use ``SIGALRM``? Installs the handler the first time
+    (only over the default disposition, and only when no other timer runs:
+    someone else's alarm is left alone)."""
+    if _SETITIMER is None or threading.get_ident() != threading.main_thread().ident:
+        return False
+    current = _getsignal(signal.SIGALRM)
+    if current is _on_alarm:
+        return True
+    if current not in (signal.SIG_DFL, None) or signal.getitimer(signal.ITIMER_REAL)[0] > 0:
+        return False
+    signal.signal(signal.SIGALRM, _on_alarm)
+    return True
+
+
+_SETITIMER = getattr(signal, "setitimer", None)
+try:  # the C function: ``signal.getsignal`` wraps it in an enum conversion (slow, per article)
+    from _signal import getsignal as _getsignal
+except ImportError:  # pragma: no cover - other interpreters
+    _getsignal = signal.getsignal
+
+
+def _crash_message(what: str, exc: BaseException) -> str:
+    tb = traceback.extract_tb(exc.__traceback__)
+    where = f" [{tb[-1].filename.rsplit('/', 1)[-1]}:{tb[-1].lineno}]" if tb else ""
+    return f"{what} crashed: {type(exc).__name__}: {exc}{where}"
+
+
+def run_rules(doc: Doc, rules: list[Rule], config: Config, deadline: Deadline | None = None) -> list[Finding]:
     """Run rules over one document. A rule that raises becomes an AU001
-    finding; once the article's time budget is spent the remaining rules
-    are skipped and reported as AU002."""
+    finding; once the article's time budget is spent the rule running is
+    interrupted (see ``Deadline``), the remaining rules are skipped, and
+    one AU002 finding says which. ``deadline``: the article's, when the
+    caller runs more under the same budget (``audit_article``)."""
+    if deadline is None:
+        with Deadline(config.time_budget) as own:
+            return run_rules(doc, rules, config, own)
     text = doc.text
     findings: list[Finding] = []
     budget = config.time_budget
-    t0 = time.perf_counter()
+    last: Rule | None = None
     for i, rule in enumerate(rules):
-        try:
-            for hit in rule.fn(doc):
-                findings.append(_stamp(rule, hit, text, config))
-        except Exception as exc:  # noqa: BLE001 - a rule bug must not stop the run
-            tb = traceback.extract_tb(exc.__traceback__)[-1]
-            findings.append(
-                _tool_finding(
-                    AU_RULE_CRASHED,
-                    rule,
-                    f"rule {rule.code} ({rule.name}) crashed: {type(exc).__name__}: {exc} "
-                    f"[{tb.filename.rsplit('/', 1)[-1]}:{tb.lineno}]",
-                )
-            )
-        if budget and time.perf_counter() - t0 > budget and i + 1 < len(rules):
-            skipped = [r.code for r in rules[i + 1 :]]
-            findings.append(
-                _tool_finding(
-                    AU_TIME_BUDGET,
-                    rule,
-                    f"article exceeded the time budget of {budget:g} s after rule {rule.code}; "
-                    f"skipped {len(skipped)} rules: {', '.join(skipped)}",
-                )
-            )
+        if deadline.expired():
+            findings.append(_over_budget(rules[i:], rule, budget, False, last))
             break
+        hits: list[Hit] = []
+        outcome, value = deadline.guarded(rule.fn, doc, hits)
+        try:
+            for hit in hits:
+                findings.append(_stamp(rule, hit, text, config))
+        except ValueError as exc:
+            outcome, value = "crash", exc
+        if outcome == "crash":
+            findings.append(_tool_finding(AU_RULE_CRASHED, rule, _crash_message(f"rule {rule.code} ({rule.name})", value)))
+        elif outcome == "timeout":
+            findings.append(_over_budget(rules[i + 1 :], rule, budget, True, last))
+            break
+        last = rule
     findings.sort(key=lambda f: (f.start, f.end, f.rule, f.message))
     # Drop exact duplicates (same rule, same span, same message).
     out: list[Finding] = []
-    last = None
+    last_key = None
     for f in findings:
         k = (f.start, f.end, f.rule, f.message)
-        if k != last:
+        if k != last_key:
             out.append(f)
-        last = k
+        last_key = k
     return out
 
 
-def _analysis_crash(fn: Callable[..., Any], what: str, exc: Exception) -> Finding:
-    """AU003: a stats provider or annotator raised. Its category is that of
-    the rules defined beside it (its family)."""
-    category = next((r.category for r in registry.all_rules() if r.module == fn.__module__), "style")
-    tb = traceback.extract_tb(exc.__traceback__)[-1]
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" + ("" if n == 1 else "s")
+
+
+def _over_budget(skipped: list[Rule], rule: Rule, budget: float, interrupted: bool, after: Rule | None) -> Finding:
+    """The AU002 finding: where the budget ran out and what was skipped.
+    ``rule``: the rule interrupted, or the next one due to run."""
+    codes = [r.code for r in skipped]
+    if interrupted:
+        where = f"in rule {rule.code} ({rule.name}), which was interrupted"
+    else:
+        where = f"after rule {after.code}" if after else "before its first rule"
+    f = _tool_finding(
+        AU_TIME_BUDGET,
+        rule,
+        f"article exceeded the time budget of {budget:g} s {where}"
+        + (f"; skipped {_plural(len(codes), 'rule')}: {', '.join(codes)}" if codes else ""),
+    )
+    f.data = {"rule": rule.code, "interrupted": interrupted, "skipped": codes}
+    return f
+
+
+def _family(fn: Callable[..., Any]) -> str:
+    """Category of a stats provider or annotator: that of the rules defined
+    beside it (its family)."""
+    return next((r.category for r in registry.all_rules() if r.module == fn.__module__), "style")
+
+
+def _analysis_finding(code_name: tuple[str, str], fn: Callable[..., Any], message: str, data: dict[str, Any]) -> Finding:
     return Finding(
-        rule=AU_ANALYSIS_CRASHED[0],
-        name=AU_ANALYSIS_CRASHED[1],
-        category=category,
+        rule=code_name[0],
+        name=code_name[1],
+        category=_family(fn),
         severity="error",
-        message=f"{what} crashed: {type(exc).__name__}: {exc} [{tb.filename.rsplit('/', 1)[-1]}:{tb.lineno}]",
+        message=message,
         start=0,
         end=0,
         text="",
-        data={"analysis": what},
+        data=data,
     )
 
 
-def compute_stats(doc: Doc, plan: Plan, crashes: list[Finding] | None = None) -> dict[str, Any]:
+def _analysis_crash(fn: Callable[..., Any], what: str, exc: BaseException) -> Finding:
+    """AU003: a stats provider or annotator raised."""
+    return _analysis_finding(AU_ANALYSIS_CRASHED, fn, _crash_message(what, exc), {"analysis": what})
+
+
+@dataclass
+class _Analyses:
+    """What the stats providers and annotators of one article left behind:
+    crashes (AU003) and, once the time budget ran out, the analysis that
+    was interrupted and those skipped."""
+
+    crashes: list[Finding] = field(default_factory=list)
+    interrupted: str | None = None
+    skipped: list[str] = field(default_factory=list)
+    first_fn: Callable[..., Any] | None = None
+
+    def over_budget(self, budget: float) -> Finding | None:
+        """One AU002 finding for every analysis the budget cost, if any."""
+        if self.interrupted is None and not self.skipped:
+            return None
+        names = ([self.interrupted] if self.interrupted else []) + self.skipped
+        how = f"in {self.interrupted}, which was interrupted" if self.interrupted else f"before {self.skipped[0]}"
+        assert self.first_fn is not None
+        return _analysis_finding(
+            AU_TIME_BUDGET,
+            self.first_fn,
+            f"article exceeded the time budget of {budget:g} s {how}; "
+            f"results missing: {', '.join(names)}",
+            {"analysis": names[0], "interrupted": self.interrupted is not None, "skipped": names},
+        )
+
+
+def _run_analyses(
+    doc: Doc,
+    jobs: list[tuple[str, str, Callable[[Doc], Any]]],
+    done: _Analyses,
+    deadline: Deadline | None,
+) -> list[tuple[str, Any]]:
+    """Run stats providers or annotators (``(key, label, fn)``) under the
+    article's deadline: a crash is an AU003 finding; once the budget is
+    spent, the one running is interrupted and the rest are skipped (noted
+    in ``done``). Returns ``(key, value)`` of those that ran."""
+    out: list[tuple[str, Any]] = []
+    for key, label, fn in jobs:
+        if deadline is not None and deadline.expired():
+            outcome, value = "skipped", None
+        else:
+            outcome, value = (deadline or Deadline(0)).guarded(fn, doc)
+        if outcome == "ok":
+            out.append((key, value))
+        elif outcome == "crash":
+            done.crashes.append(_analysis_crash(fn, label, value))
+        else:
+            done.first_fn = done.first_fn or fn
+            if outcome == "timeout":
+                done.interrupted = label
+            else:
+                done.skipped.append(label)
+    return out
+
+
+def compute_stats(doc: Doc, plan: Plan, done: _Analyses | None = None, deadline: Deadline | None = None) -> dict[str, Any]:
+    """The article's ``stats``: the shared segmentation counts (always),
+    then every stats provider (see ``_run_analyses``)."""
     stats: dict[str, Any] = {
         "chars": len(doc.text),
         "words": doc.word_count,
         "sentences": len(doc.sentences),
         "paragraphs": len(doc.paragraphs),
     }
-    for provider in plan.stat_providers:
-        try:
-            stats.update(provider(doc))
-        except Exception as exc:  # noqa: BLE001 - never stop the run
-            if crashes is not None:
-                crashes.append(_analysis_crash(provider, f"stats provider {provider.__name__}", exc))
+    jobs = [(p.__name__, f"stats provider {p.__name__}", p) for p in plan.stat_providers]
+    for _name, value in _run_analyses(doc, jobs, done or _Analyses(), deadline):
+        stats.update(value)
     return stats
 
 
-def annotate(doc: Doc, plan: Plan, crashes: list[Finding]) -> dict[str, Any]:
-    extra: dict[str, Any] = {}
-    for name, fn in plan.annotators:
-        try:
-            extra[name] = fn(doc)
-        except Exception as exc:  # noqa: BLE001 - never stop the run
-            crashes.append(_analysis_crash(fn, f"annotator {name}", exc))
-    return extra
+def annotate(doc: Doc, plan: Plan, done: _Analyses | None = None, deadline: Deadline | None = None) -> dict[str, Any]:
+    """Every annotator's value by name (see ``_run_analyses``)."""
+    jobs = [(name, f"annotator {name}", fn) for name, fn in plan.annotators]
+    return dict(_run_analyses(doc, jobs, done or _Analyses(), deadline))
 
 
 def audit_article(article: Article, plan: Plan, corpus: dict[str, Any] | None = None) -> ArticleResult:
-    """Audit one article. Pure: same article, plan and corpus → same result."""
+    """Audit one article. Pure: same article, plan and corpus → same result
+    (unless its time budget runs out, which an AU002 finding reports)."""
     doc = Doc(article, plan.config, corpus)
-    findings = run_rules(doc, plan.rules_for(article), plan.config)
-    crashes: list[Finding] = []
-    stats = compute_stats(doc, plan, crashes)
-    extra = annotate(doc, plan, crashes)
-    if crashes:
-        findings = crashes + findings
+    done = _Analyses()
+    with Deadline(plan.config.time_budget) as deadline:
+        findings = run_rules(doc, plan.rules_for(article), plan.config, deadline)
+        over = next((f for f in findings if f.rule == AU_TIME_BUDGET[0]), None)
+        if over is not None:
+            deadline.fired = True  # rules were skipped: skip the analyses too
+        stats = compute_stats(doc, plan, done, deadline)
+        extra = annotate(doc, plan, done, deadline)
+    extra_findings = done.crashes
+    late = done.over_budget(plan.config.time_budget)
+    if late is not None and over is not None:
+        # One AU002 per article: the rules' finding also names the analyses.
+        over.message += f"; results missing: {', '.join(late.data['skipped'])}"  # type: ignore[index]
+        over.data["skipped_analyses"] = late.data["skipped"]  # type: ignore[index]
+    elif late is not None:
+        extra_findings = [late, *extra_findings]
+    if extra_findings:
+        findings = extra_findings + findings
     waivers = plan.waivers
     for f in findings:
         f.key = finding_key(article.id, f.rule, doc.text, f.start, f.end)
