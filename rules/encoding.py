@@ -697,7 +697,9 @@ def bidi_control(doc: Doc) -> Iterator[Hit]:
 
 # -- EN009 -------------------------------------------------------------------
 
-_CONTROL = re.compile(r"\x1b\[[0-9;?]{0,20}[A-Za-z]|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]|\r(?!\n)")
+_CONTROL = re.compile(r"\x1b\[[0-9;?]{0,20}[A-Za-z]|[\x00-\x08\x0b\x0c\x0e-\x1a\x1c-\x1f\x7f-\x9f]+|\x1b|\r(?!\n)")
+_C0_CHARS = re.compile(r"[\x00-\x1f\x7f]+")
+_C1_CHARS = re.compile(r"[\x80-\x9f]")
 #: Every byte but the C0 controls (and DEL) that EN009 reports.
 _NOT_C0 = bytes(b for b in range(256) if not (b < 0x20 or b == 0x7F) or b in (0x09, 0x0A, 0x0D))
 _C1_UTF8 = re.compile(rb"\xc2[\x80-\x9f]")
@@ -753,22 +755,32 @@ def control_character(doc: Doc) -> Iterator[Hit]:
         if c == "\r":
             yield Hit(s, e, "lone carriage return (old Mac line break)", Fix("\n", True))
             continue
-        code = ord(c)
-        if 0x80 <= code <= 0x9F:
-            if moji and moji.covers(s):
-                continue
-            mapped = styled_quotes(doc, s, e, bytes([code]).decode("cp1252", "replace"))
-            if mapped != "\ufffd":
-                yield Hit(s, e, f"C1 control U+{code:04X}: Windows-1252 {mapped!r} decoded as Latin-1", Fix(mapped, True))
-            else:
-                yield Hit(s, e, f"C1 control character U+{code:04X}", Fix("", False))
+        if c == "\x1b":
+            yield Hit(s, e, "control character U+001B (escape)", Fix("", True))
             continue
+        run = m.group()
+        if moji and any("\x80" <= ch <= "\x9f" and moji.covers(s + k) for k, ch in enumerate(run[:64])):
+            continue  # C1 bytes of a mojibake sequence: EN003 repairs the whole
         before = text[s - 1] if s > 0 else " "
         after = text[e] if e < n else " "
-        rep = " " if c in "\x0b\x0c" and not before.isspace() and not after.isspace() else ""
-        # Deleting it must not glue two halves of a mojibake sequence.
-        safe = bool(rep) or not _MOJIBAKE_HINT.match(before + after)
-        yield Hit(s, e, f"control character U+{code:04X}", Fix(rep, safe))
+        # C1 controls read as Windows-1252; C0 controls go; bytes that
+        # Windows-1252 leaves undefined are lost, so that fix needs review.
+        has_c1 = _C1_CHARS.search(run) is not None
+        decoded = run.encode("latin-1").decode("cp1252", "replace") if has_c1 else ""
+        safe = "\ufffd" not in decoded
+        rep = styled_quotes(doc, s, e, _C0_CHARS.sub("", decoded.replace("\ufffd", "")))
+        if not rep and any(ch in "\x0b\x0c" for ch in run) and not before.isspace() and not after.isspace():
+            rep = " "  # a page or line break between two words
+        # Deleting controls must not glue two halves of a mojibake sequence.
+        if not rep and _MOJIBAKE_HINT.match(before + after):
+            safe = False
+        codes = ", ".join(f"U+{ord(ch):04X}" for ch in sorted(set(run))[:8])
+        what = "C1 control" if has_c1 else "control character"
+        if has_c1 and rep:
+            message = f"{what} {codes}: Windows-1252 text decoded as Latin-1 (reads {rep!r})"
+        else:
+            message = f"{what} {codes}"
+        yield Hit(s, e, message, Fix(rep, safe))
 
 
 # -- EN010 -------------------------------------------------------------------

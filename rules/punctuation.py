@@ -522,7 +522,7 @@ def styled_quotes(doc: Doc, start: int, end: int, replacement: str) -> str:
     is to replace ``doc.text[start:end]``) in the article's own quote
     style, so a fix (decoding ``&quot;``, repairing mojibake) does not
     introduce mixed quotes. Without quotes in the article it is unchanged."""
-    if not any(c in _DOUBLE_QUOTES or c in _SINGLE_QUOTES for c in replacement):
+    if len(replacement) > 200 or not any(c in _DOUBLE_QUOTES or c in _SINGLE_QUOTES for c in replacement):
         return replacement
     text = doc.text
     double = quote_scan(doc).dominant()

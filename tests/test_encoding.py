@@ -158,6 +158,13 @@ def test_c1_control_maps_to_windows_1252_in_article_style():
     assert fixed("EN009", "We\x92re \"ready\", he's sure.") == "We're \"ready\", he's sure."
 
 
+def test_a_run_of_controls_is_one_finding_with_one_fix():
+    got = findings("EN009", "It\x92\x08s over.")
+    assert [(f.text, f.fix.replacement, f.fix.safe) for f in got] == [("\x92\x08", "\u2019", True)]
+    (lost,) = findings("EN009", "It\x81s over.")
+    assert lost.fix.replacement == "" and not lost.fix.safe
+
+
 def test_windows_line_ends_are_fine_but_lone_cr_is_not():
     assert texts("EN009", "One.\r\nTwo.\r\n") == []
     assert fixed("EN009", "One.\rTwo.\r\nThree.") == "One.\nTwo.\r\nThree."
