@@ -25,6 +25,10 @@ Executors: ``ProcessExecutor`` (``multiprocessing``; this module) and
 ``map(kind, chunks)`` streams ``(chunk, result)`` pairs in order, where
 ``kind`` is ``"observe"`` or ``"audit"`` (see ``run_chunk``).
 
+Collectors used in parallel runs must merge associatively and
+commutatively, keep picklable partials, and hash with a stable function
+(``hashlib``), never Python's ``hash()``, which differs between processes.
+
 Start method: ``fork`` where the platform has it and the calling process
 runs no other thread — workers then inherit the plan, the corpus and any
 rule registered at run time (user pattern rules) without pickling;
@@ -40,13 +44,15 @@ import pickle
 import signal
 import threading
 from collections import deque
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from itertools import chain, islice
-from typing import Any, Callable, Iterable, Iterator, Protocol, Sequence
+from typing import Any, Callable, ContextManager, Iterable, Iterator, Protocol, Sequence
 
 from . import registry
-from .engine import Plan, audit_article, finish_corpus, merge_partials
 from .doc import Doc
+from .engine import Plan, audit_article, finish_corpus, merge_partials
 from .model import Article, ArticleResult, Finding, InputError
 
 Item = Article | InputError
@@ -70,7 +76,9 @@ def default_jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def chunked(items: Iterable[Item], max_articles: int = CHUNK_ARTICLES, max_chars: int = CHUNK_CHARS) -> Iterator[list[Item]]:
+def chunked(
+    items: Iterable[Item], max_articles: int = CHUNK_ARTICLES, max_chars: int = CHUNK_CHARS
+) -> Iterator[list[Item]]:
     """Group a stream of reader items into lists of at most ``max_articles``
     articles or ``max_chars`` characters (input errors ride along free)."""
     chunk: list[Item] = []
@@ -132,14 +140,16 @@ def rebuild(article: Article, payload: Payload) -> ArticleResult:
 
 # -- executors -------------------------------------------------------------------
 class Session(Protocol):
+    """Runs tasks that see one plan and corpus (see the module docstring)."""
+
     def map(self, kind: str, chunks: Iterable[list[Item]]) -> Iterator[tuple[list[Item], Any]]: ...
 
 
 class Executor(Protocol):
-    def session(self, plan: Plan, corpus: dict[str, Any]) -> Any:
-        """A context manager yielding a ``Session`` whose tasks see ``plan``
-        and ``corpus``."""
-        ...
+    """Where tasks run: ``session(plan, corpus)`` is a context manager
+    yielding a ``Session``."""
+
+    def session(self, plan: Plan, corpus: dict[str, Any]) -> ContextManager[Session]: ...
 
 
 def ordered(
@@ -180,7 +190,7 @@ _STATE: dict[str, Any] = {}
 
 
 def _init_worker(plan: Plan, corpus: dict[str, Any]) -> None:
-    # Ctrl-C is handled by the parent, which terminates the pool.
+    # Ctrl-C is handled by the parent, which shuts the pool down.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     registry.discover()
     _STATE["plan"] = plan
@@ -199,7 +209,7 @@ def start_method(plan: Plan, corpus: dict[str, Any]) -> str:
         return "fork"
     try:
         pickle.dumps((plan, corpus))
-    except Exception:  # noqa: BLE001 - e.g. a rule closure: only fork can carry it
+    except Exception:  # e.g. a rule closure: only fork can carry it
         if "fork" in methods:
             return "fork"
         raise
@@ -231,16 +241,34 @@ def warm_up(plan: Plan, corpus: dict[str, Any]) -> None:
         pass
 
 
+class WorkerDied(RuntimeError):
+    """A worker process ended abruptly (killed, out of memory, crashed in C)."""
+
+
+def _result(future: Any) -> Any:
+    try:
+        return future.result()
+    except BrokenProcessPool as exc:
+        raise WorkerDied(
+            "a worker process ended abruptly (killed, or out of memory?); rerun with --jobs 1 to see the article"
+        ) from exc
+
+
 class ProcessSession:
-    def __init__(self, pool: Any, window: int):
+    def __init__(self, pool: ProcessPoolExecutor, window: int):
         self.pool, self.window = pool, window
 
     def map(self, kind: str, chunks: Iterable[list[Item]]) -> Iterator[tuple[list[Item], Any]]:
-        return ordered(chunks, lambda arts: self.pool.apply_async(_work, (kind, arts)), lambda h: h.get(), self.window)
+        return ordered(chunks, lambda arts: self.pool.submit(_work, kind, arts), _result, self.window)
 
 
 class ProcessExecutor:
-    """A pool of ``jobs`` worker processes per session."""
+    """A pool of ``jobs`` worker processes per session.
+
+    ``concurrent.futures.ProcessPoolExecutor`` rather than
+    ``multiprocessing.Pool``: when a worker dies, its pending results fail
+    (``WorkerDied``) instead of never arriving.
+    """
 
     def __init__(self, jobs: int, window: int | None = None):
         self.jobs = max(1, jobs)
@@ -256,14 +284,14 @@ class ProcessExecutor:
             ctx.set_forkserver_preload(["audit.parallel", *sorted({r.module for r in plan.rules if r.module})])
         if method == "fork":
             warm_up(plan, corpus)
-        pool = ctx.Pool(self.jobs, initializer=_init_worker, initargs=(plan, corpus))
+        pool = ProcessPoolExecutor(self.jobs, mp_context=ctx, initializer=_init_worker, initargs=(plan, corpus))
         try:
             yield ProcessSession(pool, self.window)
-            pool.close()
         finally:
-            # Also on error or when the consumer stops early: no orphans.
-            pool.terminate()
-            pool.join()
+            # Also on error or when the consumer stops early: queued chunks
+            # are dropped, running ones finish (bounded by the time budget),
+            # and every worker is joined — no orphans.
+            pool.shutdown(wait=True, cancel_futures=True)
 
 
 class InProcessExecutor:
@@ -282,7 +310,7 @@ def _peek(chunks: Iterator[list[Item]], n: int = 2) -> tuple[list[list[Item]], I
 def collect(
     read: Callable[[], Iterator[Item]],
     plan: Plan,
-    executor: Any,
+    executor: Executor,
     chunk_articles: int = CHUNK_ARTICLES,
     small_fallback: bool = False,
 ) -> dict[str, Any]:
@@ -301,7 +329,7 @@ def collect(
 def audit_stream(
     read: Callable[[], Iterator[Item]],
     plan: Plan,
-    executor: Any,
+    executor: Executor,
     *,
     chunk_articles: int = CHUNK_ARTICLES,
     small_fallback: bool = True,

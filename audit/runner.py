@@ -14,7 +14,7 @@ import shutil
 import sys
 import tempfile
 from contextlib import contextmanager
-from typing import Iterable, Iterator
+from typing import Any, Iterable, Iterator
 
 from . import parallel
 from .engine import Plan, audit_article, collect_corpus
@@ -68,7 +68,9 @@ def iter_results(
         jobs = parallel.default_jobs()
     with rereadable(paths, bool(plan.needed_collectors)) as real_paths:
         if engine == "local" and jobs == 1:
-            corpus = collect_corpus(articles_only(read_corpus(real_paths, ropts)), plan) if plan.needed_collectors else {}
+            corpus: dict[str, Any] = {}
+            if plan.needed_collectors:
+                corpus = collect_corpus(articles_only(read_corpus(real_paths, ropts)), plan)
             for item in read_corpus(real_paths, ropts):
                 if isinstance(item, InputError):
                     yield item

@@ -56,7 +56,8 @@ def corpus_path(cache: Path, articles: int, words: int, seed: int) -> Path:
         t0 = time.perf_counter()
         write_jsonl(str(tmp), articles, words, seed)
         tmp.replace(path)
-        print(f"  generated {path} ({path.stat().st_size / MB:.1f} MB, {time.perf_counter() - t0:.1f} s)", file=sys.stderr)
+        took = time.perf_counter() - t0
+        print(f"  generated {path} ({path.stat().st_size / MB:.1f} MB, {took:.1f} s)", file=sys.stderr)
     return path
 
 
@@ -150,7 +151,10 @@ def _row(r: dict[str, Any], base: float | None) -> str:
     )
 
 
-HEADER = f"{'words':>6} {'articles':>8} {'jobs':>5} {'seconds':>8} {'articles/s':>10} {'speed':>6} {'MB/s':>7} {'RSS main':>9} {'RSS worker':>10} {'CPU main':>8} {'CPU work':>8}"
+HEADER = (
+    f"{'words':>6} {'articles':>8} {'jobs':>5} {'seconds':>8} {'articles/s':>10} {'speed':>6} {'MB/s':>7} "
+    f"{'RSS main':>9} {'RSS worker':>10} {'CPU main':>8} {'CPU work':>8}"
+)
 
 
 def throughput(args: argparse.Namespace) -> list[dict[str, Any]]:
@@ -278,7 +282,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--words", type=_ints, default=[350, 1000], help="article sizes, comma-separated [350,1000]")
     ap.add_argument("--articles", type=int, default=0, help="articles per corpus [4000 short, 1500 long]")
     ap.add_argument("--jobs", type=_ints, default=sorted({1, default_jobs()}), help="--jobs values [1,all cores]")
-    ap.add_argument("--format", default=None, help="report formats written during the run [json; json,html with --memory]")
+    ap.add_argument("--format", default=None,
+                    help="report formats written during the run [json; json,html with --memory]")
     ap.add_argument("--repeat", type=int, default=1, help="runs per setting; the fastest is shown [1]")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "mtaudit-bench")

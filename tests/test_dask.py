@@ -14,13 +14,11 @@ from click.testing import CliRunner
 
 distributed = pytest.importorskip("distributed")
 
+from audit import parallel  # noqa: E402
 from audit.cli import main  # noqa: E402
-from audit.config import Config  # noqa: E402
 from audit.dask_engine import DaskEngineError, DaskExecutor  # noqa: E402
-from audit.engine import make_plan  # noqa: E402
 from audit.readers import ReaderOptions, read_corpus  # noqa: E402
 from audit.runner import iter_results  # noqa: E402
-from audit import parallel  # noqa: E402
 
 from .test_parallel import LINE_COUNTS, as_json, plan_with_recurring, write_corpus  # noqa: E402
 
@@ -40,7 +38,8 @@ def corpus(tmp_path_factory) -> Path:
 
 def test_dask_report_equals_the_single_process_report(cluster, corpus, tmp_path):
     outs = {}
-    for name, extra in (("local", ["--jobs", "1"]), ("dask", ["--engine", "dask", "--scheduler", cluster.scheduler_address])):
+    dask_args = ["--engine", "dask", "--scheduler", cluster.scheduler_address]
+    for name, extra in (("local", ["--jobs", "1"]), ("dask", dask_args)):
         out = tmp_path / name
         r = CliRunner().invoke(main, ["check", str(corpus), "-o", str(out), "--format", "json", "-q", *extra])
         assert r.exit_code == 2, r.output  # the corpus has input errors
@@ -73,9 +72,11 @@ def test_workers_with_other_rules_are_refused(cluster):
 
 
 def test_unreachable_scheduler_is_a_clean_error():
-    with pytest.raises(DaskEngineError, match="cannot reach the Dask scheduler at tcp://127.0.0.1:9"):
-        with DaskExecutor.connect("tcp://127.0.0.1:9", timeout=1):
-            pass  # pragma: no cover
+    with (
+        pytest.raises(DaskEngineError, match="cannot reach the Dask scheduler at tcp://127.0.0.1:9"),
+        DaskExecutor.connect("tcp://127.0.0.1:9", timeout=1),
+    ):
+        pass  # pragma: no cover
 
 
 def test_cli_turns_engine_errors_into_exit_2(corpus, tmp_path, monkeypatch):

@@ -117,8 +117,9 @@ def test_jobs_2_report_is_byte_identical_to_jobs_1(corpus, tmp_path):
     for jobs in ("1", "2"):
         out = tmp_path / f"j{jobs}"
         r = CliRunner().invoke(
-            main, ["check", str(corpus), "-o", str(out), "--format", "json,text:" + str(out / "t.txt"), "--id-field", "id",
-                   "--jobs", jobs]
+            main,
+            ["check", str(corpus), "-o", str(out), "--format", "json,text:" + str(out / "t.txt"),
+             "--id-field", "id", "--jobs", jobs],
         )
         assert r.exit_code == 2, r.output  # input errors in the corpus
         outs[jobs] = ((out / "audit.json").read_bytes(), (out / "t.txt").read_bytes())
@@ -181,7 +182,7 @@ def test_in_flight_chunks_are_bounded():
             yield [Article(f"a{i}", "Text.")]
 
     seen = []
-    for k, (chunk, res) in enumerate(parallel.ordered(chunks(), lambda arts: arts[0].id, lambda h: h.upper(), 5)):
+    for k, (_chunk, res) in enumerate(parallel.ordered(chunks(), lambda arts: arts[0].id, lambda h: h.upper(), 5)):
         # Never more than `window` chunks read ahead of what was yielded.
         assert pulled - k <= 5
         seen.append(res)
@@ -222,6 +223,24 @@ def test_a_worker_error_stops_the_run_and_leaves_no_processes(corpus):
     plan = make_plan(Config())
     plan.rules = [*plan.rules, dataclasses.replace(RECURRING, code="ZZ902", needs=(BROKEN,))]
     with pytest.raises(RuntimeError, match="collector exploded"):
+        list(parallel.audit_stream(lambda: read_corpus([str(corpus)], ReaderOptions()), plan,
+                                   parallel.ProcessExecutor(2), chunk_articles=10))
+    assert multiprocessing.active_children() == []
+
+
+DIES = "test-parallel-dies"
+
+
+@registry.collector(DIES, merge=lambda a, b: None)
+def observe_and_die(doc: Doc) -> None:
+    if doc.article.id.endswith(":40"):
+        os._exit(3)  # a worker killed in the middle of a chunk
+
+
+def test_a_dying_worker_fails_the_run_instead_of_hanging(corpus):
+    plan = make_plan(Config())
+    plan.rules = [*plan.rules, dataclasses.replace(RECURRING, code="ZZ903", needs=(DIES,))]
+    with pytest.raises(parallel.WorkerDied, match="ended abruptly"):
         list(parallel.audit_stream(lambda: read_corpus([str(corpus)], ReaderOptions()), plan,
                                    parallel.ProcessExecutor(2), chunk_articles=10))
     assert multiprocessing.active_children() == []
