@@ -1,21 +1,109 @@
-"""Repetition within one article (category ``repetition``, codes RP)."""
+"""Repetition within one article (category ``repetition``, codes RP).
+
+- RP001 repeated sentence or paragraph, word for word;
+- RP002 near-duplicate sentence (same words with small insertions or
+  deletions);
+- RP003 headline restated as the first body line or a teaser line;
+- RP004 stuttered word or phrase (``the the``, ``of the of the``);
+- RP005 repetition loop (the same n-gram three or more times in a row, the
+  hallucination pattern of neural MT).
+
+Token comparisons use lower-cased words with punctuation removed. Later
+occurrences are reported and point back to the first (``data.first``).
+"""
 
 from __future__ import annotations
 
-from typing import Iterator
-
-import regex
+import re
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+from itertools import compress
+from operator import eq
+from typing import Any, Callable, Iterator
 
 from audit.doc import Doc
 from audit.model import Fix, Hit
 from audit.registry import rule
 
-_NORM = regex.compile(r"[\p{L}\p{N}]+")
+from . import _langid
+from ._common import delete_line_fix, load_lines
+
+#: Sentences shorter than this are not judged as exact repeats.
 MIN_WORDS = 5
 
 
-def _key(text: str) -> tuple[str, ...]:
-    return tuple(w.lower() for w in _NORM.findall(text))
+def _cached(doc: Doc, key: str, fn: Callable[[Doc], Any]) -> Any:
+    d = doc.__dict__
+    try:
+        return d[key]
+    except KeyError:
+        value = d[key] = fn(doc)
+        return value
+
+
+def _tokens(doc: Doc, s: int, e: int) -> list[str]:
+    """Lower-cased words of ``doc.text[s:e]`` without punctuation."""
+    return _langid.wordable(doc)[s:e].split()
+
+
+def _sentence_keys(doc: Doc) -> list[tuple[str, ...]]:
+    return _cached(doc, "_rp_keys", lambda d: [tuple(_tokens(d, s, e)) for s, e in d.sentences])
+
+
+def _remove_sentence_fix(text: str, s: int, e: int) -> Fix:
+    """Delete a sentence and the spaces before it (unsafe: a human checks)."""
+    fs = s
+    while fs > 0 and text[fs - 1] in " \t":
+        fs -= 1
+    return Fix("", safe=False, start=fs, end=e)
+
+
+# -- RP001 --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Repeat:
+    start: int
+    end: int
+    first: int
+    paragraph: bool
+
+
+def exact_repeats(doc: Doc) -> list[Repeat]:
+    """Repeated paragraphs (reported whole) and repeated sentences."""
+
+    def compute(d: Doc) -> list[Repeat]:
+        out: list[Repeat] = []
+        covered: list[tuple[int, int]] = []
+        seen_para: dict[tuple[str, ...], int] = {}
+        for ps, pe in d.paragraphs:
+            key = tuple(_tokens(d, ps, pe))
+            if len(key) < MIN_WORDS:
+                continue
+            first = seen_para.get(key)
+            if first is None:
+                seen_para[key] = ps
+                continue
+            # Only a paragraph of two or more sentences is reported whole;
+            # a one-sentence paragraph is a sentence repeat like any other.
+            if sum(1 for s, e in d.sentences if ps <= s < pe) >= 2:
+                out.append(Repeat(ps, pe, first, True))
+                covered.append((ps, pe))
+        seen: dict[tuple[str, ...], int] = {}
+        for (s, e), key in zip(d.sentences, _sentence_keys(d)):
+            if len(key) < MIN_WORDS:
+                continue
+            first = seen.get(key)
+            if first is None:
+                seen[key] = s
+                continue
+            if any(a <= s < b for a, b in covered):
+                continue
+            out.append(Repeat(s, e, first, False))
+        out.sort(key=lambda r: r.start)
+        return out
+
+    return _cached(doc, "_rp_exact", compute)
 
 
 @rule(
@@ -28,6 +116,13 @@ def _key(text: str) -> tuple[str, ...]:
         "The situation in the region is tense. Talks failed.\n\n⟦The situation in the region is tense.⟧",
         "Troops will arrive on Monday, officials said. Later, troops will arrive on Monday, officials said. "
         "⟦Troops will arrive on Monday, officials said.⟧",
+        "The port reopened on Tuesday. Ships began to move again.\n"
+        "Unions said the deal was fair.\n"
+        "⟦The port reopened on Tuesday. Ships began to move again.⟧",
+        {
+            "text": "The talks ended without a deal. ⟦The talks ended without a deal!⟧ Both sides left.",
+            "fixed": "The talks ended without a deal. Both sides left.",
+        },
     ],
     good=[
         "The situation is tense. The situation is calm elsewhere.",
@@ -36,32 +131,514 @@ def _key(text: str) -> tuple[str, ...]:
     ],
 )
 def repeated_sentence(doc: Doc) -> Iterator[Hit]:
-    """Sentence repeated word for word within one article.
+    """Sentence or paragraph repeated word for word within one article.
 
     Why it matters: scrapers duplicate teaser and body text, and translation
     pipelines re-emit segments; a repeated sentence reads as an error and
     inflates near-duplicate counts in a corpus. The later occurrence is
-    reported and points to the first (``data.first``). Sentences of fewer
-    than five words are not judged.
+    reported and points to the first (``data.first``); a repeated paragraph
+    of several sentences is reported once, whole. Comparison ignores case
+    and punctuation; sentences of fewer than five words are not judged.
     """
     text = doc.text
-    seen: dict[tuple[str, ...], int] = {}
-    for s, e in doc.sentences:
-        key = _key(text[s:e])
-        if len(key) < MIN_WORDS:
+    for r in exact_repeats(doc):
+        what = "paragraph" if r.paragraph else "sentence"
+        fix = delete_line_fix(doc, r.start, r.end, safe=False) if r.paragraph else _remove_sentence_fix(text, r.start, r.end)
+        yield Hit(r.start, r.end, f"{what} repeats the one at offset {r.first}", fix, data={"first": r.first})
+
+
+# -- RP002 --------------------------------------------------------------------------------
+
+#: Near-duplicate threshold: difflib ratio of the two token sequences
+#: (2 × matched tokens / total tokens).
+NEAR_DUPLICATE_RATIO = 0.80
+#: The shorter sentence's tokens must also cover this share of the longer.
+NEAR_DUPLICATE_COVER = 0.60
+#: Both sentences need at least this many words.
+NEAR_MIN_WORDS = 8
+#: Tokens of a replaced pair must be this similar (spelling variants such
+#: as "defence"/"defense", "organisation"/"organization").
+VARIANT_RATIO = 0.75
+
+
+def _variant(a: str, b: str) -> bool:
+    return SequenceMatcher(None, a, b, autojunk=False).ratio() >= VARIANT_RATIO
+
+
+def near_duplicate(a: tuple[str, ...], b: tuple[str, ...]) -> float | None:
+    """Similarity of two token sequences if they are near-duplicates, else
+    None. Near-duplicate: ratio ≥ ``NEAR_DUPLICATE_RATIO`` or the shorter
+    sequence contained in the longer and covering ≥ ``NEAR_DUPLICATE_COVER``
+    of it, and every difference an insertion, a deletion or a spelling
+    variant — substituted words (``first quarter``/``second quarter``) mean
+    parallel sentences, not a repeat."""
+    sm = SequenceMatcher(None, a, b, autojunk=False)
+    matched = 0
+    for tag, i1, i2, j1, j2 in sm.get_opcodes():
+        if tag == "equal":
+            matched += i2 - i1
+        elif tag == "replace":
+            if i2 - i1 != j2 - j1 or not all(_variant(x, y) for x, y in zip(a[i1:i2], b[j1:j2])):
+                return None
+            matched += i2 - i1
+    ratio = 2 * matched / (len(a) + len(b))
+    cover = matched / max(len(a), len(b))
+    if ratio >= NEAR_DUPLICATE_RATIO or (matched == min(len(a), len(b)) and cover >= NEAR_DUPLICATE_COVER):
+        return ratio
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class NearRepeat:
+    start: int
+    end: int
+    first: int
+    ratio: float
+
+
+def _plausible(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+    """Cheap necessary conditions before the O(n·m) sequence comparison:
+    similar lengths and mostly the same words."""
+    la, lb = len(a), len(b)
+    if min(la, lb) < NEAR_DUPLICATE_COVER * max(la, lb):
+        return False
+    sa, sb = set(a), set(b)
+    return len(sa & sb) >= NEAR_DUPLICATE_COVER * max(len(sa), len(sb))
+
+
+def near_repeats(doc: Doc) -> list[NearRepeat]:
+    """Near-duplicate sentence pairs. Candidates share their first two
+    words, their last two, or one of their two longest words (cheap
+    blocking) and pass ``_plausible``; exact repeats are RP001's."""
+
+    def compute(d: Doc) -> list[NearRepeat]:
+        keys = _sentence_keys(d)
+        index: dict[Any, list[int]] = {}
+        out: list[NearRepeat] = []
+        headline = _headline(d)
+        for i, key in enumerate(keys):
+            if len(key) < NEAR_MIN_WORDS:
+                continue
+            s, e = d.sentences[i]
+            if headline is not None and headline.start <= s < headline.end:
+                continue  # the headline's restatements are RP003's
+            blocks = [("h",) + key[:2], ("t",) + key[-2:]] + sorted(set(key), key=lambda w: (-len(w), w))[:2]
+            cands: set[int] = set()
+            for b in blocks:
+                cands.update(index.get(b, ()))
+            for j in sorted(cands):
+                other = keys[j]
+                if other == key or not _plausible(other, key):
+                    continue
+                ratio = near_duplicate(other, key)
+                if ratio is not None:
+                    out.append(NearRepeat(s, e, d.sentences[j][0], round(ratio, 2)))
+                    break
+            for b in blocks:
+                index.setdefault(b, []).append(i)
+        return out
+
+    return _cached(doc, "_rp_near", compute)
+
+
+@rule(
+    code="RP002",
+    name="near-duplicate-sentence",
+    category="repetition",
+    severity="warning",
+    fixable=True,
+    bad=[
+        "NATO wants to send an additional battalion to the region. Talks continue.\n"
+        "⟦NATO wants to send an additional battalion to the region, a spokesman said on Monday.⟧",
+        "The ministry said the bridge would reopen to traffic next week. "
+        "⟦The ministry said that the bridge would reopen to all traffic next week.⟧",
+        "The UK defence ministry said it would send a battalion to Kosovo. "
+        "⟦The UK defense ministry said it would send a battalion to Kosovo soon.⟧",
+    ],
+    good=[
+        "The company said revenue rose 5 percent in the first quarter. "
+        "The company said profit rose 5 percent in the second quarter.",
+        "Police said the man was arrested. Police said the man was later released on bail.",
+        "Turnout was 64 percent in the north of the country on Sunday. "
+        "Turnout was 58 percent in the south of the country on Sunday.",
+    ],
+)
+def near_duplicate_sentence(doc: Doc) -> Iterator[Hit]:
+    """Sentence that nearly repeats an earlier one (small insertions or deletions).
+
+    Why it matters: segment re-assembly and teaser/body duplication leave
+    the same sentence twice with a clause added or a word changed in
+    spelling; readers see the repeat even when the words are not identical.
+    Threshold: ``NEAR_DUPLICATE_RATIO`` 0.80 over normalised tokens (or the
+    shorter sentence wholly contained in the longer and covering 60% of
+    it); sentences need 8+ words; substituted words mean parallel
+    sentences and are not flagged. Quoted sentences: ``info``.
+    """
+    text = doc.text
+    for r in near_repeats(doc):
+        quoted = doc.in_quote(r.start) and doc.in_quote(r.end - 1)
+        yield Hit(
+            r.start,
+            r.end,
+            f"sentence nearly repeats the one at offset {r.first} (similarity {r.ratio:.2f})",
+            _remove_sentence_fix(text, r.start, r.end),
+            severity="info" if quoted else None,
+            data={"first": r.first, "similarity": r.ratio},
+        )
+
+
+# -- RP003 --------------------------------------------------------------------------------
+
+#: A restatement is a head line (or the first body sentence) this similar
+#: to the headline.
+RESTATE_RATIO = 0.80
+#: Headlines need at least this many words to be compared.
+HEADLINE_MIN_WORDS = 4
+#: At most this many paragraphs after the headline are head lines
+#: (dateline, teaser, standfirst) before the body starts.
+HEAD_LINES = 5
+_TERMINAL = ".!?\u2026\"\u201d\u2019)"
+
+
+@dataclass(frozen=True, slots=True)
+class Headline:
+    start: int  # -1 when the headline is the article's title field
+    end: int
+    tokens: tuple[str, ...]
+
+
+def _headline(doc: Doc) -> Headline | None:
+    """The article's headline: its title field, or a short first line
+    without a full stop."""
+
+    def compute(d: Doc) -> Headline | None:
+        title = d.article.title
+        if title:
+            toks = tuple(_langid.fold_lower(title).translate(_PUNCT_TABLE).split())
+            return Headline(-1, -1, toks) if len(toks) >= HEADLINE_MIN_WORDS else None
+        for s, e in d.paragraphs[:3]:
+            if _DATELINE.search(d.text, s, e) and e - s <= 40:
+                continue  # "Saturday 20 April, 2024": a date line, not the headline
+            toks = tuple(_tokens(d, s, e))
+            if HEADLINE_MIN_WORDS <= len(toks) <= 25 and d.text[e - 1] not in _TERMINAL:
+                return Headline(s, e, toks)
+            return None
+        return None
+
+    return _cached(doc, "_rp_headline", compute)
+
+
+_DATELINE = re.compile(
+    r"\b(?:19|20)\d\d\b|\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.? \d|\d \b(?:Jan|Feb|Mar|Apr|May|Jun|"
+    r"Jul|Aug|Sep|Oct|Nov|Dec)"
+)
+_PUNCT_TABLE = str.maketrans({c: " " for c in ',.;:!?"()[]{}\u201c\u201d\u2014\u2013\u2026'})
+
+
+@dataclass(frozen=True, slots=True)
+class Restatement:
+    start: int
+    end: int
+    first: int
+    ratio: float
+    whole_line: bool
+
+
+def _similar(a: tuple[str, ...], b: tuple[str, ...]) -> float:
+    return SequenceMatcher(None, a, b, autojunk=False).ratio()
+
+
+def restatements(doc: Doc) -> list[Restatement]:
+    def compute(d: Doc) -> list[Restatement]:
+        head = _headline(d)
+        if head is None:
+            return []
+        text = d.text
+        out: list[Restatement] = []
+        paras = d.paragraphs
+        first_idx = 0 if head.start < 0 else next(i for i, p in enumerate(paras) if p[0] == head.start) + 1
+        for k in range(first_idx, min(len(paras), first_idx + HEAD_LINES)):
+            ps, pe = paras[k]
+            toks = tuple(_tokens(d, ps, pe))
+            body = len(toks) >= 12 and text[pe - 1] in _TERMINAL
+            if body:
+                # The first body paragraph: does its first sentence restate
+                # the headline?
+                first_sentence = next(((s, e) for s, e in d.sentences if ps <= s < pe), None)
+                if first_sentence is not None:
+                    s, e = first_sentence
+                    st = tuple(_tokens(d, s, e))
+                    r = _similar(head.tokens, st)
+                    if r >= RESTATE_RATIO and not _exact_in_text(head, st):
+                        whole = e >= pe
+                        out.append(Restatement(s, e, head.start, round(r, 2), whole))
+                break
+            r = _similar(head.tokens, toks)
+            if r >= RESTATE_RATIO and not _exact_in_text(head, toks):
+                out.append(Restatement(ps, pe, head.start, round(r, 2), True))
+        return out
+
+    return _cached(doc, "_rp_restated", compute)
+
+
+def _exact_in_text(head: Headline, toks: tuple[str, ...]) -> bool:
+    """Exact repeats of an in-text headline of 5+ words are RP001's."""
+    return head.start >= 0 and toks == head.tokens and len(toks) >= MIN_WORDS
+
+
+@rule(
+    code="RP003",
+    name="restated-headline",
+    category="repetition",
+    severity="warning",
+    fixable=True,
+    bad=[
+        "NATO bolsters forces in Kosovo amid tensions\n\n"
+        "⟦HomeSecurityNATO bolsters forces in Kosovo amid tensions⟧\n\n"
+        "NATO has approved extra forces for Kosovo after violent clashes in the north of the country.",
+        "Floods kill 12 in northern Italy\n"
+        "⟦Floods kill at least 12 in northern Italy.⟧ Heavy rain caused rivers to burst their banks on Tuesday, "
+        "officials said.",
+        {
+            "text": "Dockworkers end port strike\n⟦Dockworkers end port strike!⟧\n"
+            "Dockworkers voted to end the strike on Tuesday after 11 days.",
+            "fixed": "Dockworkers end port strike\nDockworkers voted to end the strike on Tuesday after 11 days.",
+        },
+    ],
+    good=[
+        "Floods kill 12 in northern Italy\n"
+        "Floods killed at least 12 people in northern Italy on Tuesday after heavy rain, officials said.",
+        "NATO increases presence in Kosovo\n"
+        "US concerned about Serbian military build-up\n"
+        "NATO wants to send an additional battalion to the region, officials said on Monday.",
+    ],
+)
+def restated_headline(doc: Doc) -> Iterator[Hit]:
+    """Headline restated as the first body line or a teaser line.
+
+    Why it matters: scrapers capture the headline twice (page title and
+    article heading, or breadcrumb and heading), or keep it as the first
+    sentence of the body; the duplicate ends up in the published text. The
+    headline is the article's title field, or a short first line without a
+    full stop. Lines before the body (at most five) and the first body
+    sentence are compared with it (token similarity ≥ 0.80). Exact repeats
+    of a headline of five or more words are left to RP001.
+    """
+    text = doc.text
+    for r in restatements(doc):
+        if r.whole_line:
+            fix = delete_line_fix(doc, r.start, r.end, safe=False)
+        else:
+            fix = _remove_sentence_fix(text, r.start, r.end)
+        where = "the title" if r.first < 0 else f"the headline at offset {r.first}"
+        yield Hit(
+            r.start,
+            r.end,
+            f"restates {where} (similarity {r.ratio:.2f})",
+            fix,
+            data={"first": r.first, "similarity": r.ratio},
+        )
+
+
+# -- RP004 / RP005 ----------------------------------------------------------------------
+
+#: Longest repeated n-gram looked for.
+MAX_PERIOD = 8
+#: Copies in a row from which a repeat is a loop (RP005) rather than a stutter.
+LOOP_COPIES = 3
+#: Copies (or repeated tokens) from which a loop is an error.
+LOOP_ERROR_COPIES = 5
+LOOP_ERROR_TOKENS = 20
+
+
+def _allowed_doubles() -> frozenset[str]:
+    return frozenset(load_lines("stutter_allow.txt"))
+
+
+@dataclass(frozen=True, slots=True)
+class Run:
+    start: int  # offset of the second copy (stutter) or the first (loop)
+    end: int
+    period: int
+    copies: int
+    first: int
+    phrase: str
+    quoted: bool
+    #: end offset of the first copy
+    copy_end: int
+
+
+def repeated_runs(doc: Doc) -> list[Run]:
+    """Consecutive copies of the same 1..``MAX_PERIOD``-word sequence,
+    separated by spaces only (stutters) or also commas (loops).
+
+    ``tok[i] == tok[i + k]`` is computed for every shift ``k`` with C-level
+    ``map``; a run of ``L`` consecutive matches at shift ``k`` is a sequence
+    of period ``k`` spanning ``L + k`` words."""
+
+    def compute(d: Doc) -> list[Run]:
+        words = d.words
+        n = len(words)
+        if n < 2:
+            return []
+        low = _langid.folded(d)
+        text = d.text
+        toks = [low[s:e] for s, e in words]
+        allowed = _allowed_doubles()
+        out: list[Run] = []
+        claimed = [False] * n
+        for k in range(1, min(MAX_PERIOD, n // 2) + 1):
+            hits = list(compress(range(n - k), map(eq, toks, toks[k:])))
+            if len(hits) < k:
+                continue
+            i = 0
+            while i < len(hits):
+                j = i
+                while j + 1 < len(hits) and hits[j + 1] == hits[j] + 1:
+                    j += 1
+                start, length = hits[i], j - i + 1
+                i = j + 1
+                if length < k:
+                    continue
+                copies = (length + k) // k
+                span_tokens = copies * k
+                if any(claimed[start : start + span_tokens]):
+                    continue
+                phrase = toks[start : start + k]
+                if not all(t.isalpha() or "'" in t or "-" in t for t in phrase):
+                    continue
+                if k == 1 and phrase[0] in allowed:
+                    continue
+                second = start + k
+                if text[words[second][0]].isupper() and phrase[0] != "i":
+                    continue  # names: "Bora Bora", "Sirhan Sirhan" (but "I I think")
+                if not _separated(text, words, start, start + span_tokens - 1, loop=copies >= LOOP_COPIES):
+                    continue
+                for t in range(start, start + span_tokens):
+                    claimed[t] = True
+                s0 = words[start][0]
+                e_last = words[start + span_tokens - 1][1]
+                quoted = d.in_quote(s0) and d.in_quote(e_last - 1)
+                copy_end = words[start + k - 1][1]
+                if copies >= LOOP_COPIES:
+                    out.append(Run(s0, e_last, k, copies, s0, " ".join(phrase), quoted, copy_end))
+                else:
+                    out.append(Run(words[second][0], e_last, k, copies, s0, " ".join(phrase), quoted, copy_end))
+        out.sort(key=lambda r: r.start)
+        return out
+
+    return _cached(doc, "_rp_runs", compute)
+
+
+def _separated(text: str, words: list[tuple[int, int]], a: int, b: int, loop: bool) -> bool:
+    """Are words ``a..b`` separated only by spaces (or, in a loop, commas,
+    semicolons and dashes too), all on one line?"""
+    for t in range(a, b):
+        gap = text[words[t][1] : words[t + 1][0]]
+        if not gap:
+            return False
+        if loop:
+            if gap.strip(" ,;\u2014\u2013-\u2026."):
+                return False
+        elif gap.strip(" \t"):
+            return False
+    return True
+
+
+@rule(
+    code="RP004",
+    name="stuttered-words",
+    category="repetition",
+    severity="warning",
+    fixable=True,
+    bad=[
+        {"text": "The decision was taken by the ⟦the⟧ government.", "fixed": "The decision was taken by the government."},
+        "He spoke of the ⟦of the⟧ plan.",
+        "The ⟦the⟧ talks ended.",
+        "Talks will resume in ⟦in⟧ May.",
+    ],
+    good=[
+        "He had had enough of the talks.",
+        "She said that that decision was final.",
+        "What it is is a failure of planning.",
+        "The island of Bora Bora welcomed visitors; Sirhan Sirhan was denied parole.",
+        "They waved bye bye to the crowd, a very very long line.",
+        "The score was 20 20 at half time.",
+        "It was the end. The end came quickly.",
+    ],
+)
+def stuttered_words(doc: Doc) -> Iterator[Hit]:
+    """Word or phrase doubled by mistake (``the the``, ``of the of the``).
+
+    Why it matters: doubled words come from segment joins in translation
+    pipelines and from careless edits; they are the most visible typo a
+    reader meets. Legitimate doubles (``had had``, ``that that``, ``is is``,
+    ``bye bye``; list in ``rules/stutter_allow.txt``) and capitalised
+    doubles (``Bora Bora``) are left alone. The span is the second copy;
+    the safe fix deletes it. Inside quoted speech (transcribed hesitation):
+    ``info`` and no safe fix.
+    """
+    text = doc.text
+    for r in repeated_runs(doc):
+        if r.copies >= LOOP_COPIES:
             continue
-        first = seen.get(key)
-        if first is None:
-            seen[key] = s
-            continue
-        # Remove the sentence and the space before it.
-        fs = s
+        fs = r.start
         while fs > 0 and text[fs - 1] in " \t":
             fs -= 1
         yield Hit(
-            s,
-            e,
-            f"sentence repeats the one at offset {first}",
-            Fix("", safe=False, start=fs, end=e),
-            data={"first": first},
+            r.start,
+            r.end,
+            f"doubled {'word' if r.period == 1 else 'phrase'} {r.phrase!r}",
+            Fix("", safe=not r.quoted, start=fs, end=r.end),
+            severity="info" if r.quoted else None,
+            data={"first": r.first, "phrase": r.phrase},
+        )
+
+
+@rule(
+    code="RP005",
+    name="repetition-loop",
+    category="repetition",
+    severity="warning",
+    fixable=True,
+    bad=[
+        "The government said ⟦the talks would continue, the talks would continue, the talks would continue⟧.",
+        "Officials said ⟦the the the the the the⟧ ministry was closed.",
+        "\u201c⟦We will fight, we will fight, we will fight⟧,\u201d he said.",
+        {"text": "Prices ⟦went up, went up, went up⟧ all year.", "fixed": "Prices went up all year."},
+    ],
+    good=[
+        "The talks would continue, officials said, and the talks would resume next week.",
+        "\u201cNo, no, no,\u201d she said. \u201cHa ha ha.\u201d",
+        "Prices rose in January, February and March.",
+    ],
+)
+def repetition_loop(doc: Doc) -> Iterator[Hit]:
+    """Same word sequence repeated three or more times in a row (a loop).
+
+    Why it matters: neural MT sometimes falls into a loop and emits the
+    same n-gram again and again (``the talks would continue, the talks
+    would continue, ...``); the output is garbage from that point and the
+    segment must be re-translated. Sequences of 1–8 words, separated by
+    spaces or commas, are checked. Five or more copies (or 20+ repeated
+    words) are an ``error``; a loop inside quoted speech (rhetorical
+    repetition) is ``info``. The fix keeps one copy (unsafe).
+    """
+    text = doc.text
+    for r in repeated_runs(doc):
+        if r.copies < LOOP_COPIES:
+            continue
+        if r.quoted:
+            severity: str | None = "info"
+        elif r.copies >= LOOP_ERROR_COPIES or r.copies * r.period >= LOOP_ERROR_TOKENS:
+            severity = "error"
+        else:
+            severity = None
+        yield Hit(
+            r.start,
+            r.end,
+            f"{r.phrase!r} repeated {r.copies} times in a row",
+            Fix(text[r.start : r.copy_end], safe=False),
+            severity=severity,
+            data={"phrase": r.phrase, "copies": r.copies, "period": r.period},
         )

@@ -1,0 +1,143 @@
+"""Repetition family (RP)."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from audit.config import Config
+from audit.doc import Doc
+from audit.engine import apply_fixes
+from audit.model import Article
+from audit.registry import get_rule
+from rules.repetition import NEAR_DUPLICATE_RATIO, near_duplicate, repeated_runs
+
+from .helpers import run_rule
+
+CLEAN = Path(__file__).parent / "corpus" / "clean" / "translation_clean.txt"
+
+
+def _findings(code: str, text: str, title: str | None = None):
+    if title is None:
+        return run_rule(get_rule(code), text)[1]
+    from audit.engine import run_rules
+
+    cfg = Config()
+    doc = Doc(Article(id="t", text=text, title=title), cfg)
+    return run_rules(doc, [get_rule(code)], cfg)
+
+
+def test_repeated_paragraph_is_reported_once_and_points_to_the_first():
+    para = "The port reopened on Tuesday. Ships began to move again."
+    text = f"{para}\nUnions said the deal was fair.\n{para}\n"
+    found = _findings("RP001", text)
+    assert [(f.start, f.end) for f in found] == [(text.rindex(para), text.rindex(para) + len(para))]
+    assert found[0].data == {"first": 0}
+    assert "paragraph" in found[0].message
+    fixed, _ = apply_fixes(text, found, unsafe=True)
+    assert fixed == f"{para}\nUnions said the deal was fair.\n"
+
+
+def test_repeated_sentence_ignores_case_and_punctuation():
+    text = "Troops will arrive on Monday. Officials confirmed it. TROOPS WILL ARRIVE ON MONDAY!"
+    assert [f.text for f in _findings("RP001", text)] == ["TROOPS WILL ARRIVE ON MONDAY!"]
+
+
+def test_near_duplicate_threshold_is_documented_and_applied():
+    a = tuple("the ministry said the bridge would reopen to traffic next week".split())
+    b = tuple("the ministry said that the bridge would reopen to all traffic next week".split())
+    r = near_duplicate(a, b)
+    assert r is not None and r >= NEAR_DUPLICATE_RATIO
+    # Substituted content words: parallel sentences, not a repeat.
+    c = tuple("the company said revenue rose 5 percent in the first quarter".split())
+    d = tuple("the company said profit rose 5 percent in the second quarter".split())
+    assert near_duplicate(c, d) is None
+    # A clause added to a teaser: contained and covering enough.
+    e = tuple("nato wants to send an additional battalion to the region".split())
+    f = tuple("nato wants to send an additional battalion to the region a spokesman said on monday".split())
+    assert near_duplicate(e, f) is not None
+
+
+def test_near_duplicate_in_quotes_is_info():
+    text = (
+        "He said: \u201cWe will send an additional battalion to the region next week. "
+        "We will send an additional battalion to the region next week if needed.\u201d"
+    )
+    found = _findings("RP002", text)
+    assert len(found) == 1 and found[0].severity == "info"
+
+
+def test_restated_title_field():
+    text = "NATO sends more troops to Kosovo\nNATO has approved extra forces for Kosovo after clashes in the north.\n"
+    found = _findings("RP003", text, title="NATO sends more troops to Kosovo")
+    assert [f.text for f in found] == ["NATO sends more troops to Kosovo"]
+    assert found[0].data["first"] == -1 and "title" in found[0].message
+    assert _findings("RP003", text, title="Alliance reinforces its Balkan mission") == []
+
+
+def test_restated_headline_skips_date_lines():
+    text = (
+        "Saturday 20 April, 2024\n"
+        "HomeSecurityNATO bolsters forces in Kosovo amid tensions\n\n"
+        "NATO bolsters forces in Kosovo amid tensions\n\n"
+        "NATO has approved extra forces for Kosovo in response to violent clashes in the north.\n"
+    )
+    found = _findings("RP003", text)
+    assert [f.text for f in found] == ["NATO bolsters forces in Kosovo amid tensions"]
+
+
+def test_stutter_fixes_are_safe_outside_quotes_only():
+    text = "The decision was taken by the the government."
+    found = _findings("RP004", text)
+    assert found[0].fix.safe
+    assert apply_fixes(text, found)[0] == "The decision was taken by the government."
+    quoted = "\u201cI I think we can win,\u201d she said."
+    found = _findings("RP004", quoted)
+    assert [(f.text, f.severity, f.fix.safe) for f in found] == [("I", "info", False)]
+
+
+def test_stutter_needs_plain_space_between_copies():
+    assert _findings("RP004", "The talks ended with the\n\nthe end of the day came.") == []
+    assert _findings("RP004", "He said no, no more talks.") == []
+    assert _findings("RP004", "It was over. Over the weekend, talks resumed.") == []
+
+
+def test_loop_severity_and_fix():
+    text = "Officials said the the the the the the ministry was closed."
+    found = _findings("RP005", text)
+    assert [(f.text, f.severity) for f in found] == [("the the the the the the", "error")]
+    assert apply_fixes(text, found, unsafe=True)[0] == "Officials said the ministry was closed."
+    text = "Officials said the talks would continue, the talks would continue, the talks would continue."
+    assert [f.severity for f in _findings("RP005", text)] == ["warning"]
+
+
+def test_runs_report_the_shortest_period_once():
+    doc = Doc(Article(id="t", text="of the of the of the of the report"), Config())
+    runs = repeated_runs(doc)
+    assert [(r.period, r.copies, r.phrase) for r in runs] == [(2, 4, "of the")]
+
+
+def test_clean_corpus_has_no_repetition_findings():
+    text = CLEAN.read_text(encoding="utf-8")
+    for code in ("RP001", "RP002", "RP003", "RP004", "RP005"):
+        for art in [text] + text.split("\n\n\n\n"):
+            assert [(f.rule, f.text) for f in _findings(code, art)] == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the " * 250_000,
+        "a b " * 250_000,
+        "x" * 1_000_000,
+        ("Talks resumed. " * 60_000),
+        ("word" + " " * 3) * 200_000,
+    ],
+)
+def test_repetition_rules_are_linear_on_adversarial_input(text):
+    t0 = time.perf_counter()
+    for code in ("RP001", "RP002", "RP003", "RP004", "RP005"):
+        run_rule(get_rule(code), text)
+    assert time.perf_counter() - t0 < 15.0
