@@ -12,16 +12,28 @@ Exit codes (also in ``mtaudit check --help`` and the README):
   3  warn tier, with ``--warn-exit`` only: the gate passed, but some
      articles are below ``--warn-under``, have a finding at or above
      ``--warn-on``, or fail within ``--max-failing``
+  130  interrupted (Ctrl-C, SIGINT)
+  141  standard output closed early (e.g. piped into ``head``)
+  143  terminated (SIGTERM)
+
+Reports are written to a temporary file beside their destination and
+renamed into place only when the run completes (all of them together), so
+an interrupted, terminated or failed run (a full disk: exit 2 with a
+message) never leaves a truncated report, and a report from an earlier run
+stays as it was.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import os
+import signal
 import sys
 import tempfile
+import threading
 import time
-from typing import IO, Any, Callable, Iterable
+from contextlib import closing, contextmanager
+from typing import IO, Any, Callable, Iterable, Iterator
 
 import click
 
@@ -59,32 +71,169 @@ def _split(values: Iterable[str]) -> list[str]:
     return out
 
 
+EXIT_INTERRUPTED, EXIT_BROKEN_PIPE, EXIT_TERMINATED = 130, 141, 143
+STOP_CODES_HELP = """
+  130  interrupted (Ctrl-C)
+  141  standard output closed early (piped into head, …)
+  143  terminated (SIGTERM)
+  Reports are renamed into place only when a run completes: an
+  interrupted run never leaves one half-written."""
+
+
+class ReportWriteError(click.ClickException):
+    """A report could not be written (full disk, no permission): message,
+    exit 2, and no report file is left half-written."""
+
+    exit_code = EXIT_ERROR
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 class AtomicFile:
-    """Write to a temporary file beside ``path``; rename on commit."""
+    """Write to a temporary file beside ``path``; rename on commit.
+
+    ``commit`` is ``finish`` (flush, fsync, close: where a full disk shows)
+    then ``install`` (the rename); a run with several reports finishes all
+    before installing any, so they are replaced together or not at all.
+    Any ``OSError`` becomes a ``ReportWriteError`` naming the report.
+    """
 
     def __init__(self, path: str):
         self.path = path
         d = os.path.dirname(path) or "."
-        os.makedirs(d, exist_ok=True)
-        fd, self.tmp = tempfile.mkstemp(prefix=".mtaudit-", suffix=".tmp", dir=d)
-        self.fh: IO[str] = os.fdopen(fd, "w", encoding="utf-8", newline="\n")
+        try:
+            os.makedirs(d, exist_ok=True)
+            fd, self.tmp = tempfile.mkstemp(prefix=".mtaudit-", suffix=".tmp", dir=d)
+        except OSError as exc:
+            raise self._error(exc) from None
+        # "replace": a lone surrogate that reached a reporter (only possible
+        # through the Python API) is written as "?" instead of killing the run.
+        self.fh: IO[str] = os.fdopen(fd, "w", encoding="utf-8", errors="replace", newline="\n")
+
+    def _error(self, exc: OSError) -> ReportWriteError:
+        return ReportWriteError(f"cannot write {self.path}: {exc.strerror or exc}")
 
     def write(self, s: str) -> None:
         if s:
-            self.fh.write(s)
+            try:
+                self.fh.write(s)
+            except OSError as exc:
+                raise self._error(exc) from None
+
+    def finish(self) -> None:
+        try:
+            self.fh.flush()
+            os.fsync(self.fh.fileno())
+            self.fh.close()
+            # mkstemp creates the file private (0600); give it the mode a
+            # plain open() would have.
+            os.chmod(self.tmp, 0o666 & ~_umask())
+        except OSError as exc:
+            raise self._error(exc) from None
+
+    def install(self) -> None:
+        try:
+            os.replace(self.tmp, self.path)
+        except OSError as exc:
+            raise self._error(exc) from None
 
     def commit(self) -> None:
-        self.fh.flush()
-        os.fsync(self.fh.fileno())
-        self.fh.close()
-        os.replace(self.tmp, self.path)
+        self.finish()
+        self.install()
 
     def abort(self) -> None:
+        """Remove the temporary file; never raises (it runs while another
+        error or an interruption is on its way out)."""
         try:
             self.fh.close()
+        except (OSError, ValueError):
+            pass
+        try:
+            os.unlink(self.tmp)
+        except OSError:
+            pass
+
+
+@contextmanager
+def _signals_deferred() -> Iterator[None]:
+    """Hold SIGINT and SIGTERM while a few renames or the clean-up run, so
+    an interruption cannot split them (delivered right after)."""
+    mask = getattr(signal, "pthread_sigmask", None)
+    if mask is None or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    old = mask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+    try:
+        yield
+    finally:
+        mask(signal.SIG_SETMASK, old)
+
+
+class Terminated(BaseException):
+    """SIGTERM, raised in the main thread so that clean-up runs."""
+
+
+_MAIN_PID = os.getpid()
+
+
+def _on_sigterm(signum: int, frame: Any) -> None:
+    if os.getpid() != _MAIN_PID:
+        # A worker process forked from the CLI inherited this handler: die
+        # the way SIGTERM kills by default (the parent does the clean-up).
+        signal.signal(signum, signal.SIG_DFL)
+        os.kill(os.getpid(), signum)
+        return
+    raise Terminated()
+
+
+def _stopped(what: str) -> None:
+    try:
+        sys.stderr.write(
+            f"\nmtaudit: {what}; stopped cleanly (reports are only replaced when a run completes, "
+            "so none is half-written)\n"
+        )
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        pass
+
+
+def _silence_stdout() -> None:
+    """After a broken pipe: point standard output at /dev/null so that the
+    interpreter's final flush does not fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):  # io.UnsupportedOperation is both
+        pass
+
+
+class MainGroup(click.Group):
+    """The ``mtaudit`` group: Ctrl-C (SIGINT) exits 130 and SIGTERM 143 with
+    a message, after every command has removed its temporary files and
+    stopped its workers; a closed standard output exits 141."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        in_main = threading.current_thread() is threading.main_thread()
+        previous = signal.signal(signal.SIGTERM, _on_sigterm) if in_main else None
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            _stopped("interrupted")
+            ctx.exit(EXIT_INTERRUPTED)
+        except Terminated:
+            _stopped("terminated (SIGTERM)")
+            ctx.exit(EXIT_TERMINATED)
+        except BrokenPipeError:
+            _silence_stdout()
+            ctx.exit(EXIT_BROKEN_PIPE)
         finally:
-            if os.path.exists(self.tmp):
-                os.unlink(self.tmp)
+            if in_main:
+                signal.signal(signal.SIGTERM, previous if previous is not None else signal.SIG_DFL)
 
 
 class Progress:
@@ -213,7 +362,7 @@ def _color(choice: str, stream: IO[str]) -> bool:
         return False
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.group(cls=MainGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, prog_name="mtaudit")
 def main() -> None:
     """mtaudit: audit machine-translated, scraped news articles.
@@ -224,7 +373,7 @@ def main() -> None:
     """
 
 
-@main.command(epilog=EXIT_CODES_HELP)
+@main.command(epilog=EXIT_CODES_HELP + STOP_CODES_HELP)
 @click.argument("paths", nargs=-1, required=True)
 @click.option("-o", "--output-dir", default=None, help="Folder for report files [reports].")
 @click.option(
@@ -382,38 +531,49 @@ def run_check(
                 sinks.append((r, sys.stdout.write))
         for r, write in sinks:
             write(r.header())
-        for item in iter_results(paths, plan, reader_options(config), jobs, engine, scheduler):
-            if isinstance(item, InputError):
-                errors.append(item)
-                summary.add_error(item)
-                gate.add_error()
-                continue
-            if baseline is not None:
-                baseline.apply(item, config.fail_under, config.warn_under)
-            if waiver_set is not None:
-                waiver_set.observe(item)
-            if writer is not None:
-                writer.add(item)
-            tier = gate.add(item)
-            summary.add(item, tier == "fail")
-            for r, write in sinks:
-                write(r.article(item))
-            bar.tick(item.article.id)
+        # closing(): an interruption anywhere below also stops the workers
+        # at once (the generator's clean-up terminates its pool).
+        with closing(iter_results(paths, plan, reader_options(config), jobs, engine, scheduler)) as items:
+            for item in items:
+                if isinstance(item, InputError):
+                    errors.append(item)
+                    summary.add_error(item)
+                    gate.add_error()
+                    continue
+                if baseline is not None:
+                    baseline.apply(item, config.fail_under, config.warn_under)
+                if waiver_set is not None:
+                    waiver_set.observe(item)
+                if writer is not None:
+                    writer.add(item)
+                tier = gate.add(item)
+                summary.add(item, tier == "fail")
+                for r, write in sinks:
+                    write(r.article(item))
+                bar.tick(item.article.id)
         bar.close()
         built = summary.build()
         for r, write in sinks:
             write(r.footer(built, errors))
+        sys.stdout.flush()
         for af in files:
-            af.commit()
+            af.finish()
+        with _signals_deferred():
+            for af in files:
+                af.install()
     except BaseException:
-        bar.close()
-        for af in files:
-            af.abort()
+        with _signals_deferred():
+            bar.close()
+            for af in files:
+                af.abort()
         raise
     outcome = gate.outcome()
     written = [dest for _, dest in reporters if dest is not None]
     if writer is not None:
-        n = writer.write(write_baseline)  # type: ignore[arg-type]
+        try:
+            n = writer.write(write_baseline)  # type: ignore[arg-type]
+        except OSError as exc:
+            raise ReportWriteError(f"cannot write {write_baseline}: {exc.strerror or exc}") from None
         written.append(f"{write_baseline} (baseline, {n} findings)")
     if not quiet:
         err = click.get_text_stream("stderr")
