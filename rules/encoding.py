@@ -30,7 +30,7 @@ from audit.doc import Doc
 from audit.model import Fix, Hit
 from audit.registry import rule
 
-from ._common import load_lines, with_extra
+from ._common import load_lines
 from .punctuation import MAX_HITS, SpanIndex, cached, candidates, capped, styled_quotes
 
 # -- EN001 -------------------------------------------------------------------
@@ -971,4 +971,4 @@ def word_breaking_nbsp(doc: Doc) -> Iterator[Hit]:
         yield Hit(i, i + 1, f"no-break space splits a word ({reason})", Fix("", True))
 
 
-__all__ = ["Mojibake", "html_tags", "mojibake_spans", "with_extra"]
+__all__ = ["Mojibake", "html_tags", "mojibake_spans", "utf8"]

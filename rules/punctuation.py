@@ -21,7 +21,7 @@ import itertools
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable, Iterator, TypeVar
+from typing import Callable, Iterable, Iterator, TypeVar
 
 import regex
 
@@ -30,7 +30,7 @@ from audit.model import Fix, Hit
 from audit.registry import rule
 from audit.text import ABBREVIATIONS
 
-from ._common import delete_line_fix, load_lines, with_extra
+from ._common import delete_line_fix, load_lines
 
 T = TypeVar("T")
 
@@ -139,15 +139,15 @@ def looks_like_address(token: str) -> bool:
     return "." in token and _TLD.search(token) is not None
 
 
-def _abbreviations(doc: Doc) -> frozenset[str]:
-    base = tuple(ABBREVIATIONS) + load_lines("punctuation_abbreviations.txt")
-    extra = with_extra(base, doc, "abbreviations")
-    if len(extra) == len(base):
-        return _BASE_ABBREVIATIONS
-    return frozenset(str(a).lower().rstrip(".") for a in extra)
-
-
 _BASE_ABBREVIATIONS = frozenset(ABBREVIATIONS) | frozenset(load_lines("punctuation_abbreviations.txt"))
+
+
+def _abbreviations(doc: Doc) -> frozenset[str]:
+    """The abbreviation list plus the user's lexicon ``abbreviations``."""
+    extra = doc.lexicon("abbreviations")
+    if not extra:
+        return _BASE_ABBREVIATIONS
+    return _BASE_ABBREVIATIONS | frozenset(str(a).lower().rstrip(".") for a in extra)
 
 
 def ends_with_abbreviation(doc: Doc, dot: int) -> bool:
@@ -403,6 +403,8 @@ def _scan_quotes(doc: Doc) -> QuoteScan:
                 stack.append((i, c, GUILLEMET))
                 scan.marks.append(QuoteMark(i, c, GUILLEMET, "open"))
         else:  # »
+            if prev == " " and nxt == " " and "\u00ab" not in text[ps:pe]:
+                continue  # "Home » News » Local": a separator, not a quote
             k = _find_open(stack, (GUILLEMET,))
             if k is not None and stack[k][1] == "\u00ab":
                 _close(scan, stack, k, i, c, GUILLEMET)
@@ -762,6 +764,7 @@ def stray_opening_quote(doc: Doc) -> Iterator[Hit]:
         "The 6'2\" forward scored twice.",
         "Kirby said it was \u201cvery sophisticated\u201d and involved \u201cmilitary-style\u201d weapons.",
         "Die Zeitung schrieb \u201eunverantwortlich\u201c und \u00abgef\u00e4hrlich\u00bb.",
+        "Home \u00bb News \u00bb Local",
     ],
 )
 @capped
@@ -1089,6 +1092,14 @@ def missing_space_after_punctuation(doc: Doc) -> Iterator[Hit]:
 
 _SPACED_HYPHEN = regex.compile(r"(?<=[^\s\-])[ \t]+(-{1,2})[ \t]+(?=[^\s\-])")
 _DASH_HINT = re.compile(" -")
+#: A wire-service dateline before the spaced hyphen that plain-text news
+#: feeds use there: an upper-case place, an optional date, an optional
+#: agency in brackets ("LONDON, June 3 (Reuters)", "BEIRUT (AP)").
+_DATELINE = regex.compile(
+    r"[ \t]*\p{Lu}[\p{Lu}\p{M} .'\-]{1,40}(?:,[ \t]*\p{Lu}[\p{L}\p{M} .'\-]{1,30})?"
+    r"(?:,?[ \t]+\p{Lu}\p{Ll}{2,8}\.?[ \t]+\d{1,2})?(?:[ \t]*\([^()\n]{1,30}\))?"
+)
+DATELINE_MAX = 120
 DASHES = {"em": "\u2014", "en": "\u2013"}
 
 
@@ -1113,6 +1124,8 @@ DASHES = {"em": "\u2014", "en": "\u2013"}
         "Key points:\n- troops stay\n- talks resume",
         "The subsidies \u2014 the main sticking point \u2014 were dropped.",
         "Pages 10 \u2013 12 cover the plan.",
+        "LONDON, June 3 (Reuters) - Oil prices rose more than 1 percent on Monday.",
+        "BEIRUT (AP) - The talks resumed.",
     ],
 )
 @capped
@@ -1123,7 +1136,8 @@ def spaced_hyphen_dash(doc: Doc) -> Iterator[Hit]:
     Translation engines and plain-text pipelines replace dashes with
     ``" - "``, which looks amateurish in published text and confuses
     compound detection. Ranges (``500-650``), spaced number pairs
-    (``3 - 1``), compounds (``400-strong``) and list bullets are left
+    (``3 - 1``), compounds (``400-strong``), list bullets and the hyphen
+    after a wire dateline (``LONDON, June 3 (Reuters) - ...``) are left
     alone. The suggested fix is an em dash (rule option ``dash = "en"``
     suggests an en dash instead); house style decides, so the fix is not
     applied automatically.
@@ -1139,7 +1153,11 @@ def spaced_hyphen_dash(doc: Doc) -> Iterator[Hit]:
         after = text[m.end()]
         if before.isdigit() and after.isdigit():
             continue  # "500 - 650", "3 - 1"
-        yield Hit(s, e, f"spaced hyphen {text[s:e]!r} used as a dash; use an em dash (\u2014) or an en dash (\u2013)", Fix(dash, False))
+        line_start = text.rfind("\n", 0, s) + 1
+        if s - line_start <= DATELINE_MAX and _DATELINE.fullmatch(text, line_start, m.start()):
+            continue  # wire dateline: "LONDON, June 3 (Reuters) - Oil prices rose"
+        message = f"spaced hyphen {text[s:e]!r} used as a dash; use an em dash (\u2014) or an en dash (\u2013)"
+        yield Hit(s, e, message, Fix(dash, False))
 
 
 # -- PU010 -------------------------------------------------------------------
@@ -1317,13 +1335,20 @@ def _line_text(text: str, lines: list[tuple[int, int]], k: int) -> str:
     return ""
 
 
-__all__: list[Any] = [
+__all__ = [
     "CLOSERS",
+    "MAX_CANDIDATES",
+    "MAX_HITS",
     "OPENERS",
     "QuoteScan",
+    "SpanIndex",
     "apostrophe_style",
     "cached",
+    "candidates",
+    "capped",
+    "char_positions",
     "ends_with_abbreviation",
+    "excerpt",
     "looks_like_address",
     "quote_scan",
     "styled_quotes",
