@@ -323,8 +323,7 @@ def _scan_quotes(doc: Doc) -> QuoteScan:
         if len(scan.glued) + len(scan.stray) + len(scan.unbalanced) >= MAX_HITS:
             break  # a degenerate text: what was found is enough
         while i >= pe:
-            _finish_paragraph(scan, text, paras, pi, stack)
-            stack = []
+            stack = _finish_paragraph(scan, text, paras, pi, stack)
             pi += 1
             ps, pe = paras[pi]
         c = text[i]
@@ -425,16 +424,29 @@ def _add_stray(scan: QuoteScan, text: str, stray: tuple[int, int, Fix]) -> int:
     return e
 
 
+def wrapped_line_follows(text: str, paras: list[tuple[int, int]], pi: int) -> bool:
+    """Does paragraph ``pi`` continue on the next line (hard-wrapped text:
+    no blank line, and the next line starts in lower case)?"""
+    if pi + 1 >= len(paras):
+        return False
+    end, nxt = paras[pi][1], paras[pi + 1][0]
+    return text[nxt].islower() and text.count("\n", end, nxt) == 1
+
+
 def _finish_paragraph(
     scan: QuoteScan, text: str, paras: list[tuple[int, int]], pi: int, stack: list[tuple[int, str, str]]
-) -> None:
-    """Report the marks left open at the end of paragraph ``pi``.
+) -> list[tuple[int, str, str]]:
+    """Report the marks left open at the end of paragraph ``pi`` and return
+    the marks still open at the start of the next one.
 
     News style: a quote left open at the end of a paragraph continues when
-    the next paragraph opens with a quotation mark of the same system.
+    the next paragraph opens with a quotation mark of the same system. In
+    hard-wrapped text a quote simply goes on on the next line.
     """
     if not stack:
-        return
+        return []
+    if wrapped_line_follows(text, paras, pi):
+        return stack
     allowed = 0
     if pi + 1 < len(paras):
         first = text[paras[pi + 1][0]]
@@ -442,6 +454,7 @@ def _finish_paragraph(
             allowed = 1
     for s, ch, _system in stack[allowed : allowed + MAX_HITS]:
         scan.unbalanced.append(QuoteProblem(s, s + 1, f"quotation mark {ch!r} is never closed in its paragraph"))
+    return []
 
 
 def _is_stray_at(text: str, i: int, ps: int, pe: int, stack: list[tuple[int, str, str]]) -> bool:
@@ -613,6 +626,7 @@ def _judge_run(run: str, nxt: str) -> tuple[str, str, bool] | None:
         "The deal was signed in the U.S. on Monday.",
         "Troops from the U.S., Britain and Germany took part.",
         "Acme Inc., the contractor, declined to comment.",
+        "The rally in Boston, Mass., drew 2,000 people; the one in Fresno, Calif., fewer.",
         "The meeting starts at 9 a.m.; the vote follows at noon.",
         "Is the base in the U.S.? Officials would not say.",
         "Growth was 3.5 percent, up from 2.1.",
@@ -774,7 +788,9 @@ def unbalanced_quotes(doc: Doc) -> Iterator[Hit]:
     Why it matters: a lost or extra quotation mark changes who is speaking
     — the reader cannot tell where the quote ends. News style lets a quote
     run on over paragraphs: an unclosed quote at a paragraph end is
-    correct when the next paragraph opens with a quotation mark. Single
+    correct when the next paragraph opens with a quotation mark. In
+    hard-wrapped text (the next line follows without a blank line and
+    starts in lower case) the quote simply continues. Single
     quotes are not counted (they double as apostrophes). An opening ``“``
     typed where the closing ``”`` belongs has a safe fix.
     """
@@ -809,8 +825,9 @@ def _scan_brackets(doc: Doc) -> list[tuple[int, str]]:
         if len(out) >= MAX_HITS:
             break
         while i >= pe:
-            out.extend((j, f"{text[j]!r} is never closed in its paragraph") for j in stack[:MAX_HITS])
-            stack = []
+            if not wrapped_line_follows(text, paras, pi):
+                out.extend((j, f"{text[j]!r} is never closed in its paragraph") for j in stack[:MAX_HITS])
+                stack = []
             pi += 1
             ps, pe = paras[pi]
         c = text[i]
@@ -867,8 +884,9 @@ def unbalanced_brackets(doc: Doc) -> Iterator[Hit]:
 
     Why it matters: a lost bracket makes the reader guess where an aside
     ends; translation engines drop or duplicate them when reordering
-    clauses. List markers such as ``a)`` or ``1)`` and emoticons are not
-    counted.
+    clauses. List markers such as ``a)`` or ``1)``, emoticons and terminal
+    escape codes are not counted; hard-wrapped lines continue the
+    paragraph.
     """
     for i, message in cached(doc, "_pu_brackets", _scan_brackets):
         yield Hit(i, i + 1, message)

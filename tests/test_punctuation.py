@@ -92,6 +92,18 @@ def test_continuation_must_use_the_same_quote_system():
     assert spans("PU004", text) == [(0, 1, "\u201c")]
 
 
+def test_hard_wrapped_lines_carry_quotes_and_brackets():
+    text = (
+        "\u201cWe will come back to the table (if the\n"
+        "other side agrees),\u201d the envoy said.\n"
+        "\n"
+        "\u201cThis line is not wrapped.\n"
+        "Officials said nothing."
+    )
+    assert spans("PU004", text) == [(78, 79, "\u201c")]
+    assert spans("PU005", text) == []
+
+
 def test_nested_single_quotes_and_apostrophes_do_not_unbalance():
     text = (
         "\u201cShe told me, \u2018We\u2019re not leaving,\u2019 and she didn\u2019t,\u201d he said. "
