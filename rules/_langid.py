@@ -151,7 +151,9 @@ class Evidence:
     foreign_lang: str | None
     foreign_share: float
     non_latin: int
+    #: Latin letters (approximated by the span size when no other script occurs).
     latin_letters: int
+    #: Accented Latin letters per character of the span.
     non_ascii_share: float
     script: str | None = None
 
@@ -233,10 +235,13 @@ def span_evidence(
 ) -> Evidence:
     """Evidence for ``low[start:end]`` where ``low`` is folded text
     (``fold_lower``); ``ascii_only`` skips the script counts; ``split_text``
-    is ``low`` with punctuation blanked (same offsets)."""
+    is ``low`` with punctuation blanked (same offsets). Every step is a
+    C-level string, set or ``map`` operation: this runs on every paragraph
+    of every article."""
     own, foreign_all, foreign = _tables(expected)
     non_latin = non_ascii = 0
     script = None
+    size = end - start
     if not ascii_only and not low[start:end].isascii():
         non_latin = len(NON_LATIN.findall(low, start, end))
         non_ascii = len(_NON_ASCII_LATIN.findall(low, start, end))
@@ -244,16 +249,19 @@ def span_evidence(
             script = dominant_script(low[start:end])
     words = (split_text if split_text is not None else _wordable(low))[start:end].split()
     n = len(words)
-    latin_letters = sum(map(len, words))
     exp = sum(map(own.__contains__, words))
     flang, fcount = None, 0
-    hits = [w for w in words if w in foreign_all]
+    hits = foreign_all.intersection(words)
     if hits:
         counts: dict[str, int] = {}
         for w in hits:
+            c = words.count(w)
             for lang in foreign[w]:
-                counts[lang] = counts.get(lang, 0) + 1
+                counts[lang] = counts.get(lang, 0) + c
         flang, fcount = max(sorted(counts.items()), key=lambda kv: kv[1])
+    # Without other scripts the span's size stands in for its letter count
+    # (only ratios against small counts are taken from it).
+    latin_letters = sum(map(len, words)) - non_latin if non_latin else size
     return Evidence(
         words=n,
         expected_share=exp / n if n else 0.0,
@@ -261,7 +269,7 @@ def span_evidence(
         foreign_share=fcount / n if n else 0.0,
         non_latin=non_latin,
         latin_letters=latin_letters,
-        non_ascii_share=non_ascii / latin_letters if latin_letters else 0.0,
+        non_ascii_share=non_ascii / size if size else 0.0,
         script=script,
     )
 
@@ -365,9 +373,20 @@ def _candidate_spans(doc: Doc, expected: str) -> list[tuple[int, int, Evidence]]
     ascii_only = low.isascii() or not (NON_LATIN.search(low) or _NON_ASCII_LATIN.search(low))
     out: list[tuple[int, int, Evidence]] = []
     sentences = None
+    own, foreign_all, _ = _tables(expected)
     for ps, pe in doc.paragraphs:
         if pe - ps < MIN_SEGMENT_CHARS:
             continue
+        if ascii_only:
+            # Fast path for the common case: plenty of expected function
+            # words and not one foreign one.
+            words = split_text[ps:pe].split()
+            n = len(words)
+            if n >= MIN_WORDS and foreign_all.isdisjoint(words):
+                exp = sum(map(own.__contains__, words))
+                if exp >= EXPECTED_SHARE * n:
+                    out.append((ps, pe, Evidence(n, exp / n, None, 0.0, 0, pe - ps, 0.0)))
+                    continue
         ev = span_evidence(low, ps, pe, expected, ascii_only, split_text)
         v = ev.verdict
         if v == "expected" and ev.foreign_share * ev.words < 2:

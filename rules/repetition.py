@@ -17,8 +17,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from difflib import SequenceMatcher
-from itertools import compress
-from operator import eq
 from typing import Any, Callable, Iterator
 
 from audit.doc import Doc
@@ -156,12 +154,20 @@ NEAR_DUPLICATE_RATIO = 0.80
 NEAR_DUPLICATE_COVER = 0.60
 #: Both sentences need at least this many words.
 NEAR_MIN_WORDS = 8
+#: Candidates kept per blocking key (the most recent ones), and full
+#: comparisons per sentence: bounded work on adversarial input.
+BLOCK_LIMIT = 24
+MAX_COMPARISONS = 4
 #: Tokens of a replaced pair must be this similar (spelling variants such
 #: as "defence"/"defense", "organisation"/"organization").
 VARIANT_RATIO = 0.75
 
 
 def _variant(a: str, b: str) -> bool:
+    """Spelling variants share their first letter, differ little in length,
+    are not numbers, and are similar letter by letter."""
+    if a[:1] != b[:1] or abs(len(a) - len(b)) > 2 or a.isdigit() or b.isdigit():
+        return False
     return SequenceMatcher(None, a, b, autojunk=False).ratio() >= VARIANT_RATIO
 
 
@@ -208,34 +214,47 @@ def _plausible(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
 
 def near_repeats(doc: Doc) -> list[NearRepeat]:
     """Near-duplicate sentence pairs. Candidates share their first two
-    words, their last two, or one of their two longest words (cheap
-    blocking) and pass ``_plausible``; exact repeats are RP001's."""
+    words, their last two, or their longest word (cheap blocking) and pass
+    ``_plausible``; exact repeats are RP001's."""
 
     def compute(d: Doc) -> list[NearRepeat]:
         keys = _sentence_keys(d)
         index: dict[Any, list[int]] = {}
         out: list[NearRepeat] = []
         headline = _headline(d)
+        h_start, h_end = (headline.start, headline.end) if headline is not None else (-1, -1)
+        sentences = d.sentences
+        seen: set[tuple[str, ...]] = set()
         for i, key in enumerate(keys):
-            if len(key) < NEAR_MIN_WORDS:
-                continue
-            s, e = d.sentences[i]
-            if headline is not None and headline.start <= s < headline.end:
+            if len(key) < NEAR_MIN_WORDS or key in seen:
+                continue  # exact repeats are RP001's
+            seen.add(key)
+            s = sentences[i][0]
+            if h_start <= s < h_end:
                 continue  # the headline's restatements are RP003's
-            blocks = [("h",) + key[:2], ("t",) + key[-2:]] + sorted(set(key), key=lambda w: (-len(w), w))[:2]
-            cands: set[int] = set()
-            for b in blocks:
-                cands.update(index.get(b, ()))
-            for j in sorted(cands):
-                other = keys[j]
-                if other == key or not _plausible(other, key):
-                    continue
-                ratio = near_duplicate(other, key)
-                if ratio is not None:
-                    out.append(NearRepeat(s, e, d.sentences[j][0], round(ratio, 2)))
-                    break
-            for b in blocks:
-                index.setdefault(b, []).append(i)
+            # Blocks: the first two words, the last two, the longest word.
+            b1, b2, b3 = key[:2], ("", *key[-2:]), max(key, key=len)
+            c1, c2, c3 = index.get(b1), index.get(b2), index.get(b3)
+            if c1 or c2 or c3:
+                tries = 0
+                for j in sorted({*(c1 or ()), *(c2 or ()), *(c3 or ())}):
+                    other = keys[j]
+                    if not _plausible(other, key):
+                        continue
+                    tries += 1
+                    if tries > MAX_COMPARISONS:
+                        break
+                    ratio = near_duplicate(other, key)
+                    if ratio is not None:
+                        out.append(NearRepeat(s, sentences[i][1], sentences[j][0], round(ratio, 2)))
+                        break
+            for b, c in ((b1, c1), (b2, c2), (b3, c3)):
+                if c is None:
+                    index[b] = [i]
+                else:
+                    c.append(i)
+                    if len(c) > BLOCK_LIMIT:
+                        del c[0]  # keep the most recent: bounded work per sentence
         return out
 
     return _cached(doc, "_rp_near", compute)
@@ -308,21 +327,30 @@ class Headline:
 
 
 def _headline(doc: Doc) -> Headline | None:
-    """The article's headline: its title field, or a short first line
-    without a full stop."""
+    """The article's headline: the first line when it repeats the title
+    field or (without a title) is a short line without a full stop;
+    otherwise the title field itself (``start`` -1)."""
 
     def compute(d: Doc) -> Headline | None:
         title = d.article.title
+        title_toks: tuple[str, ...] = ()
         if title:
-            toks = tuple(_langid.fold_lower(title).translate(_PUNCT_TABLE).split())
-            return Headline(-1, -1, toks) if len(toks) >= HEADLINE_MIN_WORDS else None
+            title_toks = tuple(_langid.fold_lower(title).translate(_PUNCT_TABLE).split())
         for s, e in d.paragraphs[:3]:
             if _DATELINE.search(d.text, s, e) and e - s <= 40:
                 continue  # "Saturday 20 April, 2024": a date line, not the headline
             toks = tuple(_tokens(d, s, e))
+            if title_toks:
+                # The text carries its own headline line: that is the
+                # headline, not a restatement of the title.
+                if d.text[e - 1] not in _TERMINAL and _similar(title_toks, toks) >= RESTATE_RATIO:
+                    return Headline(s, e, toks)
+                break
             if HEADLINE_MIN_WORDS <= len(toks) <= 25 and d.text[e - 1] not in _TERMINAL:
                 return Headline(s, e, toks)
             return None
+        if len(title_toks) >= HEADLINE_MIN_WORDS:
+            return Headline(-1, -1, title_toks)
         return None
 
     return _cached(doc, "_rp_headline", compute)
@@ -470,64 +498,80 @@ class Run:
 
 def repeated_runs(doc: Doc) -> list[Run]:
     """Consecutive copies of the same 1..``MAX_PERIOD``-word sequence,
-    separated by spaces only (stutters) or also commas (loops).
+    separated by spaces only (stutters) or also commas (loops). Words are
+    the lower-cased, punctuation-free tokens of ``_langid.wordable``.
 
-    ``tok[i] == tok[i + k]`` is computed for every shift ``k`` with C-level
-    ``map``; a run of ``L`` consecutive matches at shift ``k`` is a sequence
-    of period ``k`` spanning ``L + k`` words."""
+    One pass records, for each word, the distance ``k`` back to its previous
+    occurrence; only where ``k <= MAX_PERIOD`` is the stretch around it
+    compared with itself shifted by ``k``. ``L`` consecutive positions equal
+    to the word ``k`` later make a sequence of period ``k`` spanning
+    ``L + k`` words: ``(L + k) // k`` copies."""
 
     def compute(d: Doc) -> list[Run]:
-        words = d.words
-        n = len(words)
+        wtext = _langid.wordable(d)
+        toks = wtext.split()
+        n = len(toks)
         if n < 2:
             return []
-        low = _langid.folded(d)
+        last: dict[str, int] = {}
+        get = last.get
+        cands: list[tuple[int, int]] = []
+        for i, t in enumerate(toks):
+            j = get(t)
+            if j is not None and i - j <= MAX_PERIOD:
+                cands.append((j, i - j))
+            last[t] = i
+        if not cands:
+            return []
         text = d.text
-        toks = [low[s:e] for s, e in words]
         allowed = _allowed_doubles()
         out: list[Run] = []
         claimed = [False] * n
-        for k in range(1, min(MAX_PERIOD, n // 2) + 1):
-            hits = list(compress(range(n - k), map(eq, toks, toks[k:])))
-            if len(hits) < k:
+        words: list[tuple[int, int]] | None = None  # token spans, computed on first need
+        for j, k in sorted(cands):
+            if claimed[j]:
                 continue
-            i = 0
-            while i < len(hits):
-                j = i
-                while j + 1 < len(hits) and hits[j + 1] == hits[j] + 1:
-                    j += 1
-                start, length = hits[i], j - i + 1
-                i = j + 1
-                if length < k:
-                    continue
-                copies = (length + k) // k
-                span_tokens = copies * k
-                if any(claimed[start : start + span_tokens]):
-                    continue
-                phrase = toks[start : start + k]
-                if not all(t.isalpha() or "'" in t or "-" in t for t in phrase):
-                    continue
-                if k == 1 and phrase[0] in allowed:
-                    continue
-                second = start + k
-                if text[words[second][0]].isupper() and phrase[0] != "i":
-                    continue  # names: "Bora Bora", "Sirhan Sirhan" (but "I I think")
-                if not _separated(text, words, start, start + span_tokens - 1, loop=copies >= LOOP_COPIES):
-                    continue
-                for t in range(start, start + span_tokens):
-                    claimed[t] = True
-                s0 = words[start][0]
-                e_last = words[start + span_tokens - 1][1]
-                quoted = d.in_quote(s0) and d.in_quote(e_last - 1)
-                copy_end = words[start + k - 1][1]
-                if copies >= LOOP_COPIES:
-                    out.append(Run(s0, e_last, k, copies, s0, " ".join(phrase), quoted, copy_end))
-                else:
-                    out.append(Run(words[second][0], e_last, k, copies, s0, " ".join(phrase), quoted, copy_end))
+            a = j
+            while a > 0 and toks[a - 1] == toks[a - 1 + k]:
+                a -= 1
+            b = j + 1
+            while b + k < n and toks[b] == toks[b + k]:
+                b += 1
+            length = b - a
+            if length < k:
+                continue
+            copies = (length + k) // k
+            start, span_tokens = a, copies * k
+            if any(claimed[start : start + span_tokens]):
+                continue
+            # Claim the stretch now, reported or not: every later candidate
+            # inside it would find the same stretch again (linear time).
+            claimed[start : start + span_tokens] = [True] * span_tokens
+            phrase = toks[start : start + k]
+            if not all(t.isalpha() or "'" in t or "-" in t for t in phrase):
+                continue
+            if k == 1 and phrase[0] in allowed:
+                continue
+            if words is None:
+                words = [m.span() for m in _NONSPACE.finditer(wtext)]
+            second = start + k
+            if text[words[second][0]].isupper() and phrase[0] != "i":
+                continue  # names: "Bora Bora", "Sirhan Sirhan" (but "I I think")
+            if not _separated(text, words, start, start + span_tokens - 1, loop=copies >= LOOP_COPIES):
+                continue
+            s0 = words[start][0]
+            e_last = words[start + span_tokens - 1][1]
+            quoted = d.in_quote(s0) and d.in_quote(e_last - 1)
+            copy_end = words[start + k - 1][1]
+            first_reported = s0 if copies >= LOOP_COPIES else words[second][0]
+            out.append(Run(first_reported, e_last, k, copies, s0, " ".join(phrase), quoted, copy_end))
         out.sort(key=lambda r: r.start)
         return out
 
     return _cached(doc, "_rp_runs", compute)
+
+
+_NONSPACE = re.compile(r"\S+")
 
 
 def _separated(text: str, words: list[tuple[int, int]], a: int, b: int, loop: bool) -> bool:

@@ -936,12 +936,14 @@ _NUMBERS = re.compile(
     r"|(?P<clock>(?:(?<=1)[3-9]|(?<=2)[0-4])\s++o['\u2019]clock)\b"
     r")"
 )
-# 5 mln, 3 mld, 2 Mrd. / 100 EUR-sign, 100$: after a digit (stdlib re: a
-# plain scan is several times faster here than a look-behind at every
-# position).
-_NUMBER_SUFFIX = re.compile(
-    r"(?i)\d\s?(?:(?P<abbr>mln|bln|mld|mlrd|mio|mrd|tys|thous|ths)(?!\w)|(?P<cursym>[\u20ac$\u00a3\u20bd\u20b4])(?![\d\w]))"
-)
+# 5 mln, 3 mld, 2 Mrd.: after a digit; only searched for when the folded
+# text contains one of the hints (plain substring checks).
+_NUMBER_ABBR = re.compile(r"(?i)\d\s?(?P<abbr>mln|bln|mld|mlrd|mio|mrd|tys|thous|ths)(?!\w)")
+_ABBR_HINTS = ("mln", "bln", "mld", "mlrd", "mio", "mrd", "tys", "thous.", "ths.")
+# 100 EUR-sign / 100$: currency symbol after the amount. The symbol comes
+# first in the pattern (a rare character class: fast scan), the digit is
+# checked behind it.
+_CURRENCY_AFTER = re.compile(r"(?P<cursym>[\u20ac$\u00a3\u20bd\u20b4])(?:(?<=\d.)|(?<=\d\s.))(?![\d\w])")
 _HAS_DIGIT = re.compile(r"\d")
 _DECIMAL_UNITS = frozenset(
     """percent per points point percentage times seconds second metres meters m km kg g mm cm litres liters degrees
@@ -1020,7 +1022,10 @@ def number_issues(doc: Doc) -> list[NumberIssue]:
             return []
         out: list[NumberIssue] = []
         matches = [((m.start(_kind(m)) - 1, m.end(_kind(m))), _kind(m), m) for m in _NUMBERS.finditer(text)]
-        matches += [(m.span(_kind(m)), _kind(m), m) for m in _NUMBER_SUFFIX.finditer(text)]
+        matches += [(m.span("cursym"), "cursym", m) for m in _CURRENCY_AFTER.finditer(text)]
+        low = _langid.folded(d)
+        if any(h in low for h in _ABBR_HINTS):
+            matches += [(m.span("abbr"), "abbr", m) for m in _NUMBER_ABBR.finditer(text)]
         matches.sort(key=lambda x: x[0])
         for (s, e), kind, m in matches:
             value = text[s:e]
