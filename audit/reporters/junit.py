@@ -30,7 +30,9 @@ _NOT_XML = regex.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]
 
 
 def xml_text(s: str) -> str:
-    return escape(_NOT_XML.sub("\ufffd", s))
+    """Element text; a carriage return is written as ``&#13;`` (XML parsers
+    turn a literal one into a line feed)."""
+    return escape(_NOT_XML.sub("\ufffd", s), {"\r": "&#13;"})
 
 
 def xml_attr(s: str) -> str:
