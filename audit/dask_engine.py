@@ -42,8 +42,10 @@ def require_distributed() -> Any:
 
 
 def worker_fingerprint() -> tuple[str, tuple[str, ...]]:
-    """mtaudit version and discovered rule codes of the running process."""
-    return __version__, tuple(r.code for r in registry.all_rules())
+    """mtaudit version and the codes of the rules found by import in the
+    running process (user pattern rules from the configuration are left
+    out: they exist only here, and travel to the workers with the plan)."""
+    return __version__, tuple(r.code for r in registry.all_rules() if "user" not in r.tags)
 
 
 class DaskSession:

@@ -42,6 +42,7 @@ import multiprocessing
 import os
 import pickle
 import signal
+import sys
 import threading
 from collections import deque
 from concurrent.futures import ProcessPoolExecutor
@@ -281,7 +282,8 @@ class ProcessExecutor:
         if method == "forkserver":
             # The fork server imports the engine and the rule modules once;
             # every worker of every pool is then a cheap fork of it.
-            ctx.set_forkserver_preload(["audit.parallel", *sorted({r.module for r in plan.rules if r.module})])
+            modules = {r.module for r in plan.rules if r.module in sys.modules}
+            ctx.set_forkserver_preload(["audit.parallel", *sorted(modules)])
         if method == "fork":
             warm_up(plan, corpus)
         pool = ProcessPoolExecutor(self.jobs, mp_context=ctx, initializer=_init_worker, initargs=(plan, corpus))

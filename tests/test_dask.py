@@ -92,3 +92,24 @@ def test_cli_turns_engine_errors_into_exit_2(corpus, tmp_path, monkeypatch):
     )
     assert r.exit_code == 2 and "cannot reach the Dask scheduler" in r.output
     assert not (tmp_path / "audit.json").exists()  # the atomic report was abandoned
+
+
+def test_user_pattern_rules_run_on_the_cluster(cluster, corpus, tmp_path):
+    from audit.patterns import uninstall
+
+    from .test_parallel import USER_PATTERN
+
+    cfg = tmp_path / "mtaudit.toml"
+    cfg.write_text(USER_PATTERN, encoding="utf-8")
+    outs = []
+    try:
+        for extra in (["--jobs", "1"], ["--engine", "dask", "--scheduler", cluster.scheduler_address]):
+            out = tmp_path / extra[-1].replace(":", "").replace("/", "")
+            r = CliRunner().invoke(
+                main, ["check", str(corpus), "-o", str(out), "--format", "json", "-q", "--config", str(cfg), *extra]
+            )
+            assert r.exit_code == 2, r.output
+            outs.append((out / "audit.json").read_bytes())
+    finally:
+        uninstall()
+    assert outs[0] == outs[1] and b'"rule": "HX001"' in outs[0]

@@ -265,3 +265,29 @@ def test_jobs_zero_means_every_core(corpus):
 def test_cli_rejects_a_scheduler_without_the_dask_engine(corpus, tmp_path):
     r = CliRunner().invoke(main, ["check", str(corpus), "-o", str(tmp_path), "--scheduler", "tcp://x:1"])
     assert r.exit_code == 2 and "--engine dask" in r.output
+
+
+USER_PATTERN = (
+    '[[patterns]]\ncode = "HX001"\nname = "house-style-coalition"\nmessage = "Say \'{match}\' once"\n'
+    'category = "style"\nphrases = ["governing coalition"]\n'
+)
+
+
+def test_user_pattern_rules_reach_the_workers(corpus, tmp_path):
+    from audit.patterns import uninstall
+
+    cfg = tmp_path / "mtaudit.toml"
+    cfg.write_text(USER_PATTERN, encoding="utf-8")
+    outs = []
+    try:
+        for jobs in ("1", "2"):
+            out = tmp_path / f"p{jobs}"
+            r = CliRunner().invoke(
+                main, ["check", str(corpus), "-o", str(out), "--format", "json", "-q", "--config", str(cfg),
+                       "--jobs", jobs],
+            )
+            assert r.exit_code == 2, r.output
+            outs.append((out / "audit.json").read_bytes())
+    finally:
+        uninstall()
+    assert outs[0] == outs[1] and b'"rule": "HX001"' in outs[0]
