@@ -29,9 +29,9 @@ annotator share a single result.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from functools import lru_cache
 import re
+from dataclasses import dataclass, field
+from functools import cache, lru_cache
 from typing import Any
 
 import regex
@@ -93,15 +93,52 @@ SCRIPTS: tuple[tuple[str, regex.Pattern[str]], ...] = tuple(
 )
 
 LANGUAGE_NAMES = {
-    "af": "Afrikaans", "ar": "Arabic", "bg": "Bulgarian", "bn": "Bengali", "ca": "Catalan",
-    "cs": "Czech", "cy": "Welsh", "da": "Danish", "de": "German", "el": "Greek", "en": "English",
-    "es": "Spanish", "et": "Estonian", "fa": "Persian", "fi": "Finnish", "fr": "French",
-    "he": "Hebrew", "hi": "Hindi", "hr": "Croatian", "hu": "Hungarian", "id": "Indonesian",
-    "it": "Italian", "ja": "Japanese", "ko": "Korean", "lt": "Lithuanian", "lv": "Latvian",
-    "mk": "Macedonian", "nl": "Dutch", "no": "Norwegian", "pl": "Polish", "pt": "Portuguese",
-    "ro": "Romanian", "ru": "Russian", "sk": "Slovak", "sl": "Slovenian", "so": "Somali",
-    "sq": "Albanian", "sr": "Serbian", "sv": "Swedish", "sw": "Swahili", "th": "Thai",
-    "tl": "Tagalog", "tr": "Turkish", "uk": "Ukrainian", "ur": "Urdu", "vi": "Vietnamese",
+    "af": "Afrikaans",
+    "ar": "Arabic",
+    "bg": "Bulgarian",
+    "bn": "Bengali",
+    "ca": "Catalan",
+    "cs": "Czech",
+    "cy": "Welsh",
+    "da": "Danish",
+    "de": "German",
+    "el": "Greek",
+    "en": "English",
+    "es": "Spanish",
+    "et": "Estonian",
+    "fa": "Persian",
+    "fi": "Finnish",
+    "fr": "French",
+    "he": "Hebrew",
+    "hi": "Hindi",
+    "hr": "Croatian",
+    "hu": "Hungarian",
+    "id": "Indonesian",
+    "it": "Italian",
+    "ja": "Japanese",
+    "ko": "Korean",
+    "lt": "Lithuanian",
+    "lv": "Latvian",
+    "mk": "Macedonian",
+    "nl": "Dutch",
+    "no": "Norwegian",
+    "pl": "Polish",
+    "pt": "Portuguese",
+    "ro": "Romanian",
+    "ru": "Russian",
+    "sk": "Slovak",
+    "sl": "Slovenian",
+    "so": "Somali",
+    "sq": "Albanian",
+    "sr": "Serbian",
+    "sv": "Swedish",
+    "sw": "Swahili",
+    "th": "Thai",
+    "tl": "Tagalog",
+    "tr": "Turkish",
+    "uk": "Ukrainian",
+    "ur": "Urdu",
+    "vi": "Vietnamese",
     "zh": "Chinese",
 }
 
@@ -110,7 +147,7 @@ def language_name(code: str) -> str:
     return LANGUAGE_NAMES.get(code, code)
 
 
-@lru_cache(maxsize=None)
+@cache
 def stopwords() -> dict[str, frozenset[str]]:
     """Function words per language from ``lang_stopwords.tsv``."""
     out: dict[str, frozenset[str]] = {}
@@ -134,7 +171,8 @@ def _tables(expected: str) -> tuple[frozenset[str], frozenset[str], dict[str, tu
         if lang == expected:
             continue
         for w in words:
-            if w not in own:
+            # Single letters ("s" of "U.S.", initials) say nothing.
+            if w not in own and len(w) > 1:
                 foreign.setdefault(w, []).append(lang)
     return own, frozenset(foreign), {w: tuple(v) for w, v in foreign.items()}
 
@@ -220,6 +258,14 @@ def evidence(text: str, expected: str) -> Evidence:
     """Function-word and script evidence for ``text``."""
     low = fold_lower(text)
     return span_evidence(low, 0, len(low), expected, low.isascii(), _wordable(low))
+
+
+def tokens(doc: Doc) -> list[str]:
+    """All words of ``wordable(doc)`` (lower-case, no punctuation), cached."""
+    t = doc.__dict__.get("_mtaudit_tokens")
+    if t is None:
+        t = doc.__dict__["_mtaudit_tokens"] = wordable(doc).split()
+    return t
 
 
 def wordable(doc: Doc) -> str:
@@ -365,9 +411,11 @@ def analyze(doc: Doc) -> LangAnalysis:
     return cached
 
 
-def _candidate_spans(doc: Doc, expected: str) -> list[tuple[int, int, Evidence]]:
+def _candidate_spans(doc: Doc, expected: str) -> list[tuple[int, int, Evidence | None]]:
     """Judged spans with their evidence: whole paragraphs, or the sentences
-    of a paragraph whose evidence is not cleanly expected."""
+    of a paragraph whose evidence is not cleanly expected. ``None`` stands
+    for overwhelming expected-language evidence (half the words or more are
+    its function words and none is foreign): confidence 1.0."""
     low = folded(doc)
     split_text = wordable(doc)
     ascii_only = low.isascii() or not (NON_LATIN.search(low) or _NON_ASCII_LATIN.search(low))
@@ -385,7 +433,7 @@ def _candidate_spans(doc: Doc, expected: str) -> list[tuple[int, int, Evidence]]
             if n >= MIN_WORDS and foreign_all.isdisjoint(words):
                 exp = sum(map(own.__contains__, words))
                 if exp >= EXPECTED_SHARE * n:
-                    out.append((ps, pe, Evidence(n, exp / n, None, 0.0, 0, pe - ps, 0.0)))
+                    out.append((ps, pe, None if exp >= 0.5 * n else Evidence(n, exp / n, None, 0.0, 0, pe - ps, 0.0)))
                     continue
         ev = span_evidence(low, ps, pe, expected, ascii_only, split_text)
         v = ev.verdict
@@ -457,11 +505,15 @@ def _analyze(doc: Doc) -> LangAnalysis:
     if not spans:
         body_s, body_e = _strip(text)
         if body_e - body_s >= MIN_SEGMENT_CHARS:
-            spans = [(body_s, body_e, span_evidence(folded(doc), body_s, body_e, expected, False, wordable(doc)))]
+            whole: Evidence | None = span_evidence(folded(doc), body_s, body_e, expected, False, wordable(doc))
+            spans = [(body_s, body_e, whole)]
 
     segments: list[Segment] = []
     pending: list[tuple[int, int, Evidence]] = []
     for s, e, ev in spans:
+        if ev is None:
+            segments.append(Segment(s, e, expected, 1.0, "cheap"))
+            continue
         v = ev.verdict
         if v == "expected":
             segments.append(Segment(s, e, expected, round(min(1.0, 0.5 + ev.expected_share), 2), "cheap", ev))

@@ -9,7 +9,8 @@ default ``en``).
 
 from __future__ import annotations
 
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 import regex
 
@@ -45,18 +46,26 @@ def _article_is_foreign(doc: Doc) -> bool:
     category="language",
     severity="error",
     bad=[
-        "⟦Die Regierung hat am Montag neue Maßnahmen gegen die Inflation angekündigt. "
-        "Nach Angaben des Ministeriums sollen die Preise für Energie und Lebensmittel "
-        "im kommenden Jahr gedeckelt werden, sagte eine Sprecherin in Berlin.⟧",
-        "⟦Le gouvernement a annoncé lundi de nouvelles mesures contre l'inflation. "
-        "Selon le ministère, les prix de l'énergie seront plafonnés l'année prochaine.⟧",
+        (
+            "⟦Die Regierung hat am Montag neue Maßnahmen gegen die Inflation angekündigt. "
+            "Nach Angaben des Ministeriums sollen die Preise für Energie und Lebensmittel "
+            "im kommenden Jahr gedeckelt werden, sagte eine Sprecherin in Berlin.⟧"
+        ),
+        (
+            "⟦Le gouvernement a annoncé lundi de nouvelles mesures contre l'inflation. "
+            "Selon le ministère, les prix de l'énergie seront plafonnés l'année prochaine.⟧"
+        ),
     ],
     good=[
-        "The government announced new measures against inflation on Monday. The ministry said "
-        "energy and food prices would be capped next year, a spokeswoman told reporters in Berlin.",
+        (
+            "The government announced new measures against inflation on Monday. The ministry said "
+            "energy and food prices would be capped next year, a spokeswoman told reporters in Berlin."
+        ),
         "Short note.",
-        "The chancellor's motto, \u201cWir schaffen das\u201d (\u201cWe can do this\u201d), "
-        "became the slogan of a generation, and critics have quoted it back at her ever since.",
+        (
+            "The chancellor's motto, \u201cWir schaffen das\u201d (\u201cWe can do this\u201d), "
+            "became the slogan of a generation, and critics have quoted it back at her ever since."
+        ),
     ],
 )
 def wrong_language(doc: Doc) -> Iterator[Hit]:
@@ -87,20 +96,28 @@ def wrong_language(doc: Doc) -> Iterator[Hit]:
     category="language",
     severity="warning",
     bad=[
-        "The talks in Brussels ended without agreement on Monday, officials said.\n\n"
-        "⟦Die Gespräche zwischen beiden Seiten sind am Montag gescheitert, sagte der Minister "
-        "nach dem Treffen in Berlin.⟧\n\n"
-        "Both sides are expected to meet again next month.",
-        "The minister spoke to reporters after the meeting. "
-        "⟦Nous sommes prêts à reprendre les discussions dès que possible avec nos partenaires.⟧ "
-        "He did not say when talks would resume.",
+        (
+            "The talks in Brussels ended without agreement on Monday, officials said.\n\n"
+            "⟦Die Gespräche zwischen beiden Seiten sind am Montag gescheitert, sagte der Minister "
+            "nach dem Treffen in Berlin.⟧\n\n"
+            "Both sides are expected to meet again next month."
+        ),
+        (
+            "The minister spoke to reporters after the meeting. "
+            "⟦Nous sommes prêts à reprendre les discussions dès que possible avec nos partenaires.⟧ "
+            "He did not say when talks would resume."
+        ),
     ],
     good=[
-        "The talks in Brussels ended without agreement on Monday, officials said. "
-        "Both sides are expected to meet again next month in Luxembourg.",
+        (
+            "The talks in Brussels ended without agreement on Monday, officials said. "
+            "Both sides are expected to meet again next month in Luxembourg."
+        ),
         "Ursula von der Leyen and Olaf Scholz met Giorgia Meloni and Pedro S\u00e1nchez in Brussels on Friday.",
-        "Dr. Jos\u00e9 Mar\u00eda \u00c1lvarez, director of the Instituto Nacional de Estad\u00edstica, "
-        "said the figures would be revised.",
+        (
+            "Dr. Jos\u00e9 Mar\u00eda \u00c1lvarez, director of the Instituto Nacional de Estad\u00edstica, "
+            "said the figures would be revised."
+        ),
     ],
 )
 def untranslated_passage(doc: Doc) -> Iterator[Hit]:
@@ -157,8 +174,10 @@ _CLOSE = ")\u201d\"\u00bb\u2019']"
     category="language",
     severity="warning",
     bad=[
-        "The ministry said ⟦\u0432\u043e\u0439\u0441\u043a\u0430 \u043e\u0441\u0442\u0430\u043d\u0443\u0442\u0441\u044f "
-        "\u043d\u0430 \u043c\u0435\u0441\u0442\u0435⟧ until the end of the month.",
+        (
+            "The ministry said ⟦\u0432\u043e\u0439\u0441\u043a\u0430 \u043e\u0441\u0442\u0430\u043d\u0443\u0442\u0441\u044f "
+            "\u043d\u0430 \u043c\u0435\u0441\u0442\u0435⟧ until the end of the month."
+        ),
         "Officials in Beijing described the plan as ⟦\u957f\u671f\u6218\u7565\u5408\u4f5c⟧ between the two countries.",
     ],
     good=[
@@ -166,8 +185,10 @@ _CLOSE = ")\u201d\"\u00bb\u2019']"
         "The character \u798f, meaning good fortune, hangs on doors at new year.",
         "The alpha (\u03b1) and beta (\u03b2) variants spread quickly.",
         "Readings of 5 \u00b5g per cubic metre were recorded in Z\u00fcrich and Vu\u010di\u0107's office.",
-        "\u041c\u043e\u0441\u043a\u0432\u0430 \u2014 \u0437\u0430\u044f\u0432\u043b\u0435\u043d\u0438\u0435 \u043c\u0438\u043d\u0438\u0441\u0442\u0435\u0440\u0441\u0442\u0432\u0430 "
-        "\u043e\u043f\u0443\u0431\u043b\u0438\u043a\u043e\u0432\u0430\u043d\u043e \u0432 \u043f\u043e\u043d\u0435\u0434\u0435\u043b\u044c\u043d\u0438\u043a.",
+        (
+            "\u041c\u043e\u0441\u043a\u0432\u0430 \u2014 \u0437\u0430\u044f\u0432\u043b\u0435\u043d\u0438\u0435 \u043c\u0438\u043d\u0438\u0441\u0442\u0435\u0440\u0441\u0442\u0432\u0430 "
+            "\u043e\u043f\u0443\u0431\u043b\u0438\u043a\u043e\u0432\u0430\u043d\u043e \u0432 \u043f\u043e\u043d\u0435\u0434\u0435\u043b\u044c\u043d\u0438\u043a."
+        ),
     ],
 )
 def foreign_script_run(doc: Doc) -> Iterator[Hit]:

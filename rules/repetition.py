@@ -15,9 +15,10 @@ occurrences are reported and point back to the first (``data.first``).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from difflib import SequenceMatcher
-from typing import Any, Callable, Iterator
+from typing import Any
 
 from audit.doc import Doc
 from audit.model import Fix, Hit
@@ -112,11 +113,15 @@ def exact_repeats(doc: Doc) -> list[Repeat]:
     fixable=True,
     bad=[
         "The situation in the region is tense. Talks failed.\n\n⟦The situation in the region is tense.⟧",
-        "Troops will arrive on Monday, officials said. Later, troops will arrive on Monday, officials said. "
-        "⟦Troops will arrive on Monday, officials said.⟧",
-        "The port reopened on Tuesday. Ships began to move again.\n"
-        "Unions said the deal was fair.\n"
-        "⟦The port reopened on Tuesday. Ships began to move again.⟧",
+        (
+            "Troops will arrive on Monday, officials said. Later, troops will arrive on Monday, officials said. "
+            "⟦Troops will arrive on Monday, officials said.⟧"
+        ),
+        (
+            "The port reopened on Tuesday. Ships began to move again.\n"
+            "Unions said the deal was fair.\n"
+            "⟦The port reopened on Tuesday. Ships began to move again.⟧"
+        ),
         {
             "text": "The talks ended without a deal. ⟦The talks ended without a deal!⟧ Both sides left.",
             "fixed": "The talks ended without a deal. Both sides left.",
@@ -141,7 +146,11 @@ def repeated_sentence(doc: Doc) -> Iterator[Hit]:
     text = doc.text
     for r in exact_repeats(doc):
         what = "paragraph" if r.paragraph else "sentence"
-        fix = delete_line_fix(doc, r.start, r.end, safe=False) if r.paragraph else _remove_sentence_fix(text, r.start, r.end)
+        fix = (
+            delete_line_fix(doc, r.start, r.end, safe=False)
+            if r.paragraph
+            else _remove_sentence_fix(text, r.start, r.end)
+        )
         yield Hit(r.start, r.end, f"{what} repeats the one at offset {r.first}", fix, data={"first": r.first})
 
 
@@ -267,19 +276,29 @@ def near_repeats(doc: Doc) -> list[NearRepeat]:
     severity="warning",
     fixable=True,
     bad=[
-        "NATO wants to send an additional battalion to the region. Talks continue.\n"
-        "⟦NATO wants to send an additional battalion to the region, a spokesman said on Monday.⟧",
-        "The ministry said the bridge would reopen to traffic next week. "
-        "⟦The ministry said that the bridge would reopen to all traffic next week.⟧",
-        "The UK defence ministry said it would send a battalion to Kosovo. "
-        "⟦The UK defense ministry said it would send a battalion to Kosovo soon.⟧",
+        (
+            "NATO wants to send an additional battalion to the region. Talks continue.\n"
+            "⟦NATO wants to send an additional battalion to the region, a spokesman said on Monday.⟧"
+        ),
+        (
+            "The ministry said the bridge would reopen to traffic next week. "
+            "⟦The ministry said that the bridge would reopen to all traffic next week.⟧"
+        ),
+        (
+            "The UK defence ministry said it would send a battalion to Kosovo. "
+            "⟦The UK defense ministry said it would send a battalion to Kosovo soon.⟧"
+        ),
     ],
     good=[
-        "The company said revenue rose 5 percent in the first quarter. "
-        "The company said profit rose 5 percent in the second quarter.",
+        (
+            "The company said revenue rose 5 percent in the first quarter. "
+            "The company said profit rose 5 percent in the second quarter."
+        ),
         "Police said the man was arrested. Police said the man was later released on bail.",
-        "Turnout was 64 percent in the north of the country on Sunday. "
-        "Turnout was 58 percent in the south of the country on Sunday.",
+        (
+            "Turnout was 64 percent in the north of the country on Sunday. "
+            "Turnout was 58 percent in the south of the country on Sunday."
+        ),
     ],
 )
 def near_duplicate_sentence(doc: Doc) -> Iterator[Hit]:
@@ -316,7 +335,7 @@ HEADLINE_MIN_WORDS = 4
 #: At most this many paragraphs after the headline are head lines
 #: (dateline, teaser, standfirst) before the body starts.
 HEAD_LINES = 5
-_TERMINAL = ".!?\u2026\"\u201d\u2019)"
+_TERMINAL = '.!?\u2026"\u201d\u2019)'
 
 
 @dataclass(frozen=True, slots=True)
@@ -421,12 +440,16 @@ def _exact_in_text(head: Headline, toks: tuple[str, ...]) -> bool:
     severity="warning",
     fixable=True,
     bad=[
-        "NATO bolsters forces in Kosovo amid tensions\n\n"
-        "⟦HomeSecurityNATO bolsters forces in Kosovo amid tensions⟧\n\n"
-        "NATO has approved extra forces for Kosovo after violent clashes in the north of the country.",
-        "Floods kill 12 in northern Italy\n"
-        "⟦Floods kill at least 12 in northern Italy.⟧ Heavy rain caused rivers to burst their banks on Tuesday, "
-        "officials said.",
+        (
+            "NATO bolsters forces in Kosovo amid tensions\n\n"
+            "⟦HomeSecurityNATO bolsters forces in Kosovo amid tensions⟧\n\n"
+            "NATO has approved extra forces for Kosovo after violent clashes in the north of the country."
+        ),
+        (
+            "Floods kill 12 in northern Italy\n"
+            "⟦Floods kill at least 12 in northern Italy.⟧ Heavy rain caused rivers to burst their banks on Tuesday, "
+            "officials said."
+        ),
         {
             "text": "Dockworkers end port strike\n⟦Dockworkers end port strike!⟧\n"
             "Dockworkers voted to end the strike on Tuesday after 11 days.",
@@ -434,11 +457,15 @@ def _exact_in_text(head: Headline, toks: tuple[str, ...]) -> bool:
         },
     ],
     good=[
-        "Floods kill 12 in northern Italy\n"
-        "Floods killed at least 12 people in northern Italy on Tuesday after heavy rain, officials said.",
-        "NATO increases presence in Kosovo\n"
-        "US concerned about Serbian military build-up\n"
-        "NATO wants to send an additional battalion to the region, officials said on Monday.",
+        (
+            "Floods kill 12 in northern Italy\n"
+            "Floods killed at least 12 people in northern Italy on Tuesday after heavy rain, officials said."
+        ),
+        (
+            "NATO increases presence in Kosovo\n"
+            "US concerned about Serbian military build-up\n"
+            "NATO wants to send an additional battalion to the region, officials said on Monday."
+        ),
     ],
 )
 def restated_headline(doc: Doc) -> Iterator[Hit]:
@@ -509,7 +536,7 @@ def repeated_runs(doc: Doc) -> list[Run]:
 
     def compute(d: Doc) -> list[Run]:
         wtext = _langid.wordable(d)
-        toks = wtext.split()
+        toks = _langid.tokens(d)
         n = len(toks)
         if n < 2:
             return []
@@ -596,7 +623,10 @@ def _separated(text: str, words: list[tuple[int, int]], a: int, b: int, loop: bo
     severity="warning",
     fixable=True,
     bad=[
-        {"text": "The decision was taken by the ⟦the⟧ government.", "fixed": "The decision was taken by the government."},
+        {
+            "text": "The decision was taken by the ⟦the⟧ government.",
+            "fixed": "The decision was taken by the government.",
+        },
         "He spoke of the ⟦of the⟧ plan.",
         "The ⟦the⟧ talks ended.",
         "Talks will resume in ⟦in⟧ May.",

@@ -18,9 +18,10 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from functools import lru_cache
-from typing import Any, Callable, Iterable, Iterator
+from functools import cache, lru_cache
+from typing import Any
 
 import ahocorasick
 import regex
@@ -170,7 +171,7 @@ def parse_calque(entry: Any) -> Calque:
         if isinstance(not_before, (list, tuple)):
             not_before = "|".join(not_before)
     else:
-        raise ValueError(f"calque entry must be a TSV line or a mapping, not {type(entry).__name__}")
+        raise TypeError(f"calque entry must be a TSV line or a mapping, not {type(entry).__name__}")
     languages = tuple(x.strip().lower() for x in str(langs).split(",") if x.strip())
     if not phrase or not languages or not rewrite:
         raise ValueError(f"calque entry needs a phrase, languages and a rewrite: {entry!r}")
@@ -187,7 +188,7 @@ def parse_calque(entry: Any) -> Calque:
     )
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_calques() -> tuple[Calque, ...]:
     """The shipped lexicon (``rules/calques.tsv``)."""
     out = []
@@ -271,7 +272,6 @@ def calque_matches(doc: Doc) -> list[CalqueMatch]:
 
     def compute(d: Doc) -> list[CalqueMatch]:
         auto, entries = _calques_for(d)
-        text = d.text
         low = _langid.folded(d)
         n = len(low)
         found: list[tuple[int, int, int]] = []
@@ -378,7 +378,7 @@ class Entity:
     demonyms: tuple[str, ...]
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_entities() -> tuple[Entity, ...]:
     out = []
     with open(DATA_DIR / "mt_entities.tsv", encoding="utf-8") as fh:
@@ -397,7 +397,7 @@ def load_entities() -> tuple[Entity, ...]:
     return tuple(out)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _entity_automaton() -> tuple[Any, dict[str, Entity], frozenset[str]]:
     auto = ahocorasick.Automaton()
     by_name: dict[str, Entity] = {}
@@ -450,19 +450,142 @@ def entity_hits(doc: Doc) -> list[EntityHit]:
 
 
 _DETERMINERS = frozenset(
-    "the this that these those a an its his her their our your whose which what every each no any some whole entire".split()
+    [
+        "the",
+        "this",
+        "that",
+        "these",
+        "those",
+        "a",
+        "an",
+        "its",
+        "his",
+        "her",
+        "their",
+        "our",
+        "your",
+        "whose",
+        "which",
+        "what",
+        "every",
+        "each",
+        "no",
+        "any",
+        "some",
+        "whole",
+        "entire",
+    ]
 )
 _PREPOSITIONS = frozenset(
-    "in to from by with of for against between on at into toward towards across throughout within about "
-    "over under among near beyond via".split()
+    [
+        "in",
+        "to",
+        "from",
+        "by",
+        "with",
+        "of",
+        "for",
+        "against",
+        "between",
+        "on",
+        "at",
+        "into",
+        "toward",
+        "towards",
+        "across",
+        "throughout",
+        "within",
+        "about",
+        "over",
+        "under",
+        "among",
+        "near",
+        "beyond",
+        "via",
+    ]
 )
 _VERBS_AFTER = frozenset(
-    """said says has have had is are was were will would can could should must may might did does do
-    announced stated reported claimed warned added noted explained confirmed called urged wants wanted plans
-    planned intends intended decided agreed imposed sent deployed accused rejected denied remains remained
-    also already continues continued insists insisted needs expects believes considers fears hopes opposes
-    supports backs recognizes recognises demanded demands summoned expelled launched approved condemned
-    welcomed responded accepted refused threatened promised pledged signed""".split()
+    [
+        "said",
+        "says",
+        "has",
+        "have",
+        "had",
+        "is",
+        "are",
+        "was",
+        "were",
+        "will",
+        "would",
+        "can",
+        "could",
+        "should",
+        "must",
+        "may",
+        "might",
+        "did",
+        "does",
+        "do",
+        "announced",
+        "stated",
+        "reported",
+        "claimed",
+        "warned",
+        "added",
+        "noted",
+        "explained",
+        "confirmed",
+        "called",
+        "urged",
+        "wants",
+        "wanted",
+        "plans",
+        "planned",
+        "intends",
+        "intended",
+        "decided",
+        "agreed",
+        "imposed",
+        "sent",
+        "deployed",
+        "accused",
+        "rejected",
+        "denied",
+        "remains",
+        "remained",
+        "also",
+        "already",
+        "continues",
+        "continued",
+        "insists",
+        "insisted",
+        "needs",
+        "expects",
+        "believes",
+        "considers",
+        "fears",
+        "hopes",
+        "opposes",
+        "supports",
+        "backs",
+        "recognizes",
+        "recognises",
+        "demanded",
+        "demands",
+        "summoned",
+        "expelled",
+        "launched",
+        "approved",
+        "condemned",
+        "welcomed",
+        "responded",
+        "accepted",
+        "refused",
+        "threatened",
+        "promised",
+        "pledged",
+        "signed",
+    ]
 )
 _NEXT_WORD = re.compile(r"\s*([A-Za-z][\w'\u2019-]*)")
 _PREV_TOKEN = re.compile(r"([\w'\u2019.-]+)\s*$")
@@ -506,8 +629,13 @@ def missing_articles(doc: Doc) -> list[MissingArticle]:
             flag = False
             if nxt in ("'", "\u2019"):
                 flag = True  # possessive: "Netherlands' decision"
-            elif nxt == "" or nxt in ".,;:!?)\u201d\"":
-                flag = prev is None or prev.lower() in _PREPOSITIONS or _sentence_start(d, s) or prev.lower() in _VERBS_AFTER
+            elif nxt == "" or nxt in '.,;:!?)\u201d"':
+                flag = (
+                    prev is None
+                    or prev.lower() in _PREPOSITIONS
+                    or _sentence_start(d, s)
+                    or prev.lower() in _VERBS_AFTER
+                )
             else:
                 nm = _NEXT_WORD.match(rest)
                 if nm:
@@ -542,7 +670,10 @@ def _sentence_start(doc: Doc, offset: int) -> bool:
     bad=[
         "⟦United States⟧ said on Friday that Serbia had increased its forces.",
         "Officials in ⟦Netherlands⟧ said the plan would go ahead.",
-        {"text": "The decision of ⟦European Union⟧ was welcomed.", "fixed": "The decision of the European Union was welcomed."},
+        {
+            "text": "The decision of ⟦European Union⟧ was welcomed.",
+            "fixed": "The decision of the European Union was welcomed.",
+        },
         "Kosovo has asked the EU to act, but ⟦Kremlin⟧ has not responded.",
     ],
     good=[
@@ -584,43 +715,340 @@ def missing_article(doc: Doc) -> Iterator[Hit]:
 # -- MT003 country or organisation as a person ------------------------------------------
 
 _REPORTING = frozenset(
-    """said says announced stated reported claimed warned added noted explained confirmed insisted argued
-    revealed declared indicated informed assessed believes believed considers considered fears feared hopes
-    hoped expects expected wants wanted intends intended plans planned decided urged told""".split()
+    [
+        "said",
+        "says",
+        "announced",
+        "stated",
+        "reported",
+        "claimed",
+        "warned",
+        "added",
+        "noted",
+        "explained",
+        "confirmed",
+        "insisted",
+        "argued",
+        "revealed",
+        "declared",
+        "indicated",
+        "informed",
+        "assessed",
+        "believes",
+        "believed",
+        "considers",
+        "considered",
+        "fears",
+        "feared",
+        "hopes",
+        "hoped",
+        "expects",
+        "expected",
+        "wants",
+        "wanted",
+        "intends",
+        "intended",
+        "plans",
+        "planned",
+        "decided",
+        "urged",
+        "told",
+    ]
 )
 _PERSON_NOUNS = frozenset(
-    """spokesman spokeswoman spokesperson minister president official officials officer man woman boy girl
-    leader chief secretary ambassador envoy general commander premier king queen prince princess pope
-    father mother son daughter husband wife brother sister suspect soldier journalist reporter lawyer judge
-    prosecutor victim driver pilot who whom whose someone anyone person citizen activist student mayor
-    governor senator lawmaker deputy chancellor representative adviser advisor director head chairman
-    chairwoman negotiator diplomat analyst witness survivor player coach captain manager founder owner
-    candidate doctor nurse teacher priest bishop imam rabbi""".split()
+    [
+        "spokesman",
+        "spokeswoman",
+        "spokesperson",
+        "minister",
+        "president",
+        "official",
+        "officials",
+        "officer",
+        "man",
+        "woman",
+        "boy",
+        "girl",
+        "leader",
+        "chief",
+        "secretary",
+        "ambassador",
+        "envoy",
+        "general",
+        "commander",
+        "premier",
+        "king",
+        "queen",
+        "prince",
+        "princess",
+        "pope",
+        "father",
+        "mother",
+        "son",
+        "daughter",
+        "husband",
+        "wife",
+        "brother",
+        "sister",
+        "suspect",
+        "soldier",
+        "journalist",
+        "reporter",
+        "lawyer",
+        "judge",
+        "prosecutor",
+        "victim",
+        "driver",
+        "pilot",
+        "who",
+        "whom",
+        "whose",
+        "someone",
+        "anyone",
+        "person",
+        "citizen",
+        "activist",
+        "student",
+        "mayor",
+        "governor",
+        "senator",
+        "lawmaker",
+        "deputy",
+        "chancellor",
+        "representative",
+        "adviser",
+        "advisor",
+        "director",
+        "head",
+        "chairman",
+        "chairwoman",
+        "negotiator",
+        "diplomat",
+        "analyst",
+        "witness",
+        "survivor",
+        "player",
+        "coach",
+        "captain",
+        "manager",
+        "founder",
+        "owner",
+        "candidate",
+        "doctor",
+        "nurse",
+        "teacher",
+        "priest",
+        "bishop",
+        "imam",
+        "rabbi",
+    ]
 )
 _ORG_WORDS = frozenset(
-    """Ministry Council Department Force Forces Army Navy Office Agency Committee Government Parliament
-    Security National Defense Defence Foreign Affairs State House Interior Union Nations Republic Federal
-    Kingdom Assembly Congress Senate Commission Court Bank Police Guard Service Services Command Alliance
-    Strip Bank Sea Ocean Gulf River Border Northern Southern Eastern Western North South East West Central
-    KFOR NATO EU UN US UK""".split()
+    [
+        "Ministry",
+        "Council",
+        "Department",
+        "Force",
+        "Forces",
+        "Army",
+        "Navy",
+        "Office",
+        "Agency",
+        "Committee",
+        "Government",
+        "Parliament",
+        "Security",
+        "National",
+        "Defense",
+        "Defence",
+        "Foreign",
+        "Affairs",
+        "State",
+        "House",
+        "Interior",
+        "Union",
+        "Nations",
+        "Republic",
+        "Federal",
+        "Kingdom",
+        "Assembly",
+        "Congress",
+        "Senate",
+        "Commission",
+        "Court",
+        "Bank",
+        "Police",
+        "Guard",
+        "Service",
+        "Services",
+        "Command",
+        "Alliance",
+        "Strip",
+        "Bank",
+        "Sea",
+        "Ocean",
+        "Gulf",
+        "River",
+        "Border",
+        "Northern",
+        "Southern",
+        "Eastern",
+        "Western",
+        "North",
+        "South",
+        "East",
+        "West",
+        "Central",
+        "KFOR",
+        "NATO",
+        "EU",
+        "UN",
+        "US",
+        "UK",
+    ]
 )
 _TIME_WORDS = frozenset(
-    """Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April May June July
-    August September October November December""".split()
+    [
+        "Monday",
+        "Tuesday",
+        "Wednesday",
+        "Thursday",
+        "Friday",
+        "Saturday",
+        "Sunday",
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ]
 )
 _SELF_VERBS = frozenset(
-    """discovered found noticed observed detected learned learnt recorded registered seen decided planned
-    intended approved deployed sent withdrawn withdrew imposed recognized recognised increased reduced
-    strengthened launched requested demanded condemned welcomed rejected agreed signed ratified supported
-    stationed mobilized mobilised deploy send withdraw impose recognize recognise increase reduce
-    strengthen launch support continue respond retaliate expel summon summoned expelled closed close ban
-    banned sanction sanctioned intends plans wants discover find notice observe detect""".split()
+    [
+        "discovered",
+        "found",
+        "noticed",
+        "observed",
+        "detected",
+        "learned",
+        "learnt",
+        "recorded",
+        "registered",
+        "seen",
+        "decided",
+        "planned",
+        "intended",
+        "approved",
+        "deployed",
+        "sent",
+        "withdrawn",
+        "withdrew",
+        "imposed",
+        "recognized",
+        "recognised",
+        "increased",
+        "reduced",
+        "strengthened",
+        "launched",
+        "requested",
+        "demanded",
+        "condemned",
+        "welcomed",
+        "rejected",
+        "agreed",
+        "signed",
+        "ratified",
+        "supported",
+        "stationed",
+        "mobilized",
+        "mobilised",
+        "deploy",
+        "send",
+        "withdraw",
+        "impose",
+        "recognize",
+        "recognise",
+        "increase",
+        "reduce",
+        "strengthen",
+        "launch",
+        "support",
+        "continue",
+        "respond",
+        "retaliate",
+        "expel",
+        "summon",
+        "summoned",
+        "expelled",
+        "closed",
+        "close",
+        "ban",
+        "banned",
+        "sanction",
+        "sanctioned",
+        "intends",
+        "plans",
+        "wants",
+        "discover",
+        "find",
+        "notice",
+        "observe",
+        "detect",
+    ]
 )
-_AUX = frozenset("had has have would will could can did does also already now then just recently not further".split())
-_PASSIVE = frozenset("been was were is are be being".split())
+_AUX = frozenset(
+    [
+        "had",
+        "has",
+        "have",
+        "would",
+        "will",
+        "could",
+        "can",
+        "did",
+        "does",
+        "also",
+        "already",
+        "now",
+        "then",
+        "just",
+        "recently",
+        "not",
+        "further",
+    ]
+)
+_PASSIVE = frozenset(["been", "was", "were", "is", "are", "be", "being"])
 _BELONGINGS = frozenset(
-    """forces troops army territory government borders border citizens embassy diplomats allies airspace
-    sovereignty military soldiers units navy ministry capital nationals own""".split()
+    [
+        "forces",
+        "troops",
+        "army",
+        "territory",
+        "government",
+        "borders",
+        "border",
+        "citizens",
+        "embassy",
+        "diplomats",
+        "allies",
+        "airspace",
+        "sovereignty",
+        "military",
+        "soldiers",
+        "units",
+        "navy",
+        "ministry",
+        "capital",
+        "nationals",
+        "own",
+    ]
 )
 _TOKEN = re.compile(r"[^\W\d_][\w'\u2019.-]*|\d[\d.,]*")
 #: What may precede the subject in its sentence: an opening adverbial
@@ -740,7 +1168,10 @@ def _same_paragraph(doc: Doc, a: int, b: int) -> bool:
     bad=[
         "United States said on Friday that ⟦he⟧ had discovered that Serbia had increased its forces.",
         "The Kremlin said on Monday that ⟦he⟧ would respond to the sanctions.",
-        {"text": "Serbia said ⟦his⟧ forces would stay at the border.", "fixed": "Serbia said its forces would stay at the border."},
+        {
+            "text": "Serbia said ⟦his⟧ forces would stay at the border.",
+            "fixed": "Serbia said its forces would stay at the border.",
+        },
     ],
     good=[
         "The United States said on Friday that it had discovered that Serbia had increased its forces.",
@@ -828,18 +1259,34 @@ def garbled_attributions(doc: Doc) -> list[Garbled]:
             window = max(d.sentences[k][0], a - 160)
             rb = _ROLE_BY_NAME.search(text, window, a)
             if rb is not None:
-                out.append(Garbled(rb.start("span"), b, "role-by-name", "garbled attribution: source-language word"
-                                   " order (write \u201caccording to <organisation> <role> <name>,\u201d)"))
+                out.append(
+                    Garbled(
+                        rb.start("span"),
+                        b,
+                        "role-by-name",
+                        "garbled attribution: source-language word"
+                        " order (write \u201caccording to <organisation> <role> <name>,\u201d)",
+                    )
+                )
                 continue
             if _NAME_BEFORE.search(text, max(window, a - 45), a) and _NEW_SUBJECT_AFTER.match(text, b):
-                out.append(Garbled(a, b, "according-new-subject",
-                                   "garbled attribution: \u201caccording to\u201d runs into a new subject"))
+                out.append(
+                    Garbled(
+                        a,
+                        b,
+                        "according-new-subject",
+                        "garbled attribution: \u201caccording to\u201d runs into a new subject",
+                    )
+                )
                 continue
             per_sentence.setdefault(k, []).append((a, b))
         for spans in per_sentence.values():
             for a, b in spans[1:]:
-                out.append(Garbled(a, b, "double-according",
-                                   "doubled attribution: \u201caccording to\u201d twice in one sentence"))
+                out.append(
+                    Garbled(
+                        a, b, "double-according", "doubled attribution: \u201caccording to\u201d twice in one sentence"
+                    )
+                )
         for tag in _CLOSING_TAG.finditer(text):
             k = _sentence_index(d, tag.start())
             if k < 0:
@@ -946,9 +1393,48 @@ _ABBR_HINTS = ("mln", "bln", "mld", "mlrd", "mio", "mrd", "tys", "thous.", "ths.
 _CURRENCY_AFTER = re.compile(r"(?P<cursym>[\u20ac$\u00a3\u20bd\u20b4])(?:(?<=\d.)|(?<=\d\s.))(?![\d\w])")
 _HAS_DIGIT = re.compile(r"\d")
 _DECIMAL_UNITS = frozenset(
-    """percent per points point percentage times seconds second metres meters m km kg g mm cm litres liters degrees
-    miles mile feet foot inches inch pounds grams gram ounces kilograms kilogram tonnes tonne tons ton hours
-    minutes goals runs yards""".split()
+    [
+        "percent",
+        "per",
+        "points",
+        "point",
+        "percentage",
+        "times",
+        "seconds",
+        "second",
+        "metres",
+        "meters",
+        "m",
+        "km",
+        "kg",
+        "g",
+        "mm",
+        "cm",
+        "litres",
+        "liters",
+        "degrees",
+        "miles",
+        "mile",
+        "feet",
+        "foot",
+        "inches",
+        "inch",
+        "pounds",
+        "grams",
+        "gram",
+        "ounces",
+        "kilograms",
+        "kilogram",
+        "tonnes",
+        "tonne",
+        "tons",
+        "ton",
+        "hours",
+        "minutes",
+        "goals",
+        "runs",
+        "yards",
+    ]
 )
 _ABBR = {
     "mln": ("million", "info", ("pl", "ru", "uk", "it", "bg", "ro")),
@@ -1069,9 +1555,20 @@ def number_issues(doc: Doc) -> list[NumberIssue]:
     return _cached(doc, "_mt_numbers", compute)
 
 
-_MONTHS = (
-    "January February March April May June July August September October November December".split()
-)
+_MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
 
 
 @rule(
@@ -1085,7 +1582,10 @@ _MONTHS = (
         "Inflation rose to ⟦7,3⟧ percent in May.",
         "The city built ⟦1.500⟧ flats last year.",
         "Some ⟦50 000⟧ people marched on Sunday.",
-        {"text": "About ⟦50 thousand⟧ ethnic Serbs live in the north.", "fixed": "About 50,000 ethnic Serbs live in the north."},
+        {
+            "text": "About ⟦50 thousand⟧ ethnic Serbs live in the north.",
+            "fixed": "About 50,000 ethnic Serbs live in the north.",
+        },
         {"text": "The fund holds 5 ⟦mld⟧ zloty.", "fixed": "The fund holds 5 billion zloty."},
         "The attack happened on ⟦24.09.2023⟧ near the border.",
         "Tickets cost 20 ⟦\u20ac⟧ at the door.",

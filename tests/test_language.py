@@ -10,7 +10,8 @@ from langdetect import detector as ld_detector
 
 from audit.config import Config
 from audit.doc import Doc
-from audit.engine import audit_article, make_plan as _make_plan
+from audit.engine import audit_article
+from audit.engine import make_plan as _make_plan
 from audit.model import Article
 from audit.registry import get_rule
 from rules import _langid
@@ -31,6 +32,7 @@ def make_plan(config: Config):
     plan.stat_providers = [language_stats, readability_stats]
     plan.annotators = [(n, fn) for n, fn in plan.annotators if n == "source_language"]
     return plan
+
 
 GERMAN_PARAGRAPH = (
     "Die Gespräche zwischen beiden Seiten sind am Montag gescheitert, sagte der Minister nach dem "
@@ -102,7 +104,7 @@ def test_german_paragraph_is_reported_with_its_span():
         f"{GERMAN_PARAGRAPH}\n\n"
         "Both sides are expected to meet again next month, according to diplomats.\n"
     )
-    doc, findings = run_rule(get_rule("LG002"), text)
+    _, findings = run_rule(get_rule("LG002"), text)
     assert len(findings) == 1
     f = findings[0]
     start = text.index(GERMAN_PARAGRAPH)
@@ -165,7 +167,11 @@ def test_expected_language_comes_from_config():
     english = _english_article(300)
     result = audit_article(Article(id="en", text=english), plan)
     assert [f.rule for f in result.findings] == ["LG001"]
-    assert result.findings[0].data == {"lang": "en", "confidence": result.findings[0].data["confidence"], "expected": "de"}
+    assert result.findings[0].data == {
+        "lang": "en",
+        "confidence": result.findings[0].data["confidence"],
+        "expected": "de",
+    }
 
 
 def test_language_without_function_word_list_uses_one_detector_call(monkeypatch):

@@ -46,17 +46,33 @@ def test_repeated_sentence_ignores_case_and_punctuation():
 
 
 def test_near_duplicate_threshold_is_documented_and_applied():
-    a = tuple("the ministry said the bridge would reopen to traffic next week".split())
-    b = tuple("the ministry said that the bridge would reopen to all traffic next week".split())
+    a = ("the", "ministry", "said", "the", "bridge", "would", "reopen", "to", "traffic", "next", "week")
+    b = ("the", "ministry", "said", "that", "the", "bridge", "would", "reopen", "to", "all", "traffic", "next", "week")
     r = near_duplicate(a, b)
     assert r is not None and r >= NEAR_DUPLICATE_RATIO
     # Substituted content words: parallel sentences, not a repeat.
-    c = tuple("the company said revenue rose 5 percent in the first quarter".split())
-    d = tuple("the company said profit rose 5 percent in the second quarter".split())
+    c = ("the", "company", "said", "revenue", "rose", "5", "percent", "in", "the", "first", "quarter")
+    d = ("the", "company", "said", "profit", "rose", "5", "percent", "in", "the", "second", "quarter")
     assert near_duplicate(c, d) is None
     # A clause added to a teaser: contained and covering enough.
-    e = tuple("nato wants to send an additional battalion to the region".split())
-    f = tuple("nato wants to send an additional battalion to the region a spokesman said on monday".split())
+    e = ("nato", "wants", "to", "send", "an", "additional", "battalion", "to", "the", "region")
+    f = (
+        "nato",
+        "wants",
+        "to",
+        "send",
+        "an",
+        "additional",
+        "battalion",
+        "to",
+        "the",
+        "region",
+        "a",
+        "spokesman",
+        "said",
+        "on",
+        "monday",
+    )
     assert near_duplicate(e, f) is not None
 
 
@@ -149,7 +165,16 @@ def test_clean_corpus_has_no_repetition_findings():
         "".join(f"Officials in region {i} said the bridge {i * 7} would reopen next week. " for i in range(20_000)),
         ("word" + " " * 3) * 200_000,
     ],
-    ids=["the", "a-b", "no-spaces", "capitalised-loop", "capitalised-word", "near-dups", "shared-blocks", "wide-spaces"],
+    ids=[
+        "the",
+        "a-b",
+        "no-spaces",
+        "capitalised-loop",
+        "capitalised-word",
+        "near-dups",
+        "shared-blocks",
+        "wide-spaces",
+    ],
 )
 def test_repetition_rules_are_linear_on_adversarial_input(text):
     t0 = time.perf_counter()

@@ -11,7 +11,8 @@ import pytest
 
 from audit.config import Config
 from audit.doc import Doc
-from audit.engine import apply_fixes, audit_article, make_plan as _make_plan
+from audit.engine import apply_fixes, audit_article
+from audit.engine import make_plan as _make_plan
 from audit.model import Article
 from audit.registry import get_rule
 from rules import translation
@@ -32,6 +33,8 @@ def make_plan(config: Config):
     plan.stat_providers = [language_stats, readability_stats]
     plan.annotators = [(n, fn) for n, fn in plan.annotators if n == "source_language"]
     return plan
+
+
 FAMILY = ("MT", "LG", "RP", "ST")
 
 
