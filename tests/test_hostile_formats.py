@@ -20,7 +20,7 @@ format cannot carry a character, as a documented replacement):
   that round-trips the text, and the same elements as the same report
   made of harmless strings (nothing injected).
 
-CI runs ``MTAUDIT_FORMAT_EXAMPLES`` (default 60) examples per property;
+CI runs ``MTAUDIT_FORMAT_EXAMPLES`` (default 40) examples per property;
 the long mode (``MTAUDIT_FUZZ_EXAMPLES``) runs that many.
 """
 
@@ -47,7 +47,7 @@ from audit.reporters import RunMeta, make_reporter
 from audit.reporters.github import _clean as github_clean
 from audit.summary import SummaryBuilder
 
-EXAMPLES = int(os.environ.get("MTAUDIT_FUZZ_EXAMPLES", os.environ.get("MTAUDIT_FORMAT_EXAMPLES", "60")))
+EXAMPLES = int(os.environ.get("MTAUDIT_FUZZ_EXAMPLES", os.environ.get("MTAUDIT_FORMAT_EXAMPLES", "40")))
 SETTINGS = settings(
     max_examples=EXAMPLES,
     deadline=None,

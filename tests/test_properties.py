@@ -1,21 +1,41 @@
-"""Property-based tests over the engine and every rule (hypothesis).
+"""Property-based tests over the engine, every rule and the readers
+(hypothesis).
 
-CI runs a few hundred examples per property. The long mode runs many more:
+* Arbitrary Unicode — every plane, combining marks, lone surrogates
+  (escaped by the reader's decoding step, as real input is), RTL and bidi
+  controls, emoji sequences, control characters, very long lines, no line
+  break at all or nothing but line breaks — never makes a rule, stats
+  provider or annotator raise (no ``AU001``/``AU003``); every finding's
+  offsets index the text, ``text[start:end]`` is its text, its key and
+  metadata are well-formed.
+* Applying safe fixes (and unsafe ones) never raises and never produces
+  text that the same rule flags again, with a safe fix, at the same place.
+* The readers turn any bytes — as a text file, JSONL or CSV, plain or
+  gzipped — into articles and input errors, never an exception, and never
+  hand on a lone surrogate.
 
-    MTAUDIT_FUZZ_EXAMPLES=100000 python -m pytest tests/test_properties.py -q
+CI runs a few hundred examples per property (derandomized). The long mode
+runs many more, with fresh randomness each time:
+
+    MTAUDIT_FUZZ_EXAMPLES=25000 python -m pytest tests/test_properties.py -q
+
+(four properties × 25,000 = 100,000 examples).
 """
 
 from __future__ import annotations
 
+import gzip
 import os
+import re
+import tempfile
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from audit.config import Config
 from audit.engine import apply_fixes, audit_article, make_plan
-from audit.model import Article
-from audit.readers import clean_text
+from audit.model import CATEGORIES, SEVERITIES, Article, InputError
+from audit.readers import ReaderOptions, clean_text, read_corpus
 
 EXAMPLES = int(os.environ.get("MTAUDIT_FUZZ_EXAMPLES", "300"))
 SETTINGS = settings(
@@ -43,13 +63,48 @@ ATOMS = st.sampled_from(
     ]
 )
 NEWSISH = st.lists(st.one_of(ATOMS, st.text(min_size=0, max_size=12)), min_size=0, max_size=60).map("".join)
+#: Any code point of any plane, lone surrogates included (the reader's
+#: decoding step turns them into U+FFFD, as it does for real input).
+ANY_CODE_POINT = st.integers(min_value=0, max_value=0x10FFFF).map(chr)
+#: Scripts and sequences that stress segmentation and offsets.
+SEQUENCES = st.sampled_from(
+    [
+        "\u0627\u0644\u0633\u0644\u0627\u0645 \u0639\u0644\u064a\u0643\u0645",  # Arabic (RTL)
+        "\u05e9\u05dc\u05d5\u05dd",  # Hebrew (RTL)
+        "\u202b\u202a\u202c\u2066\u2067\u2068\u2069\u200e\u200f",  # bidi controls
+        "a\u0301\u0302\u0303\u0304\u0305\u0306",  # stacked combining marks
+        "\u0301leading mark",
+        "\U0001f468\u200d\U0001f469\u200d\U0001f467\u200d\U0001f466",  # ZWJ family
+        "\U0001f1fa\U0001f1f8",  # flag (regional indicators)
+        "\U0001f44d\U0001f3fd",  # skin-tone modifier
+        "\u0928\u092e\u0938\u094d\u0924\u0947",  # Devanagari with virama
+        "\u1100\u1161\u11a8",  # Hangul jamo
+        "\U00020000\U0002a6d6",  # CJK extension B (astral)
+        "\U000e0001\U000e0020\U000e007f",  # tag characters
+        "\x00\x01\x07\x08\x0b\x0c\x1b\x7f\x85\x9b",  # C0/C1 controls
+        "\ufeff\ufffe\uffff\U0010ffff",  # BOM and non-characters
+        "\u2028\u2029\r\r\n\x1c\x1d\x1e",  # exotic line and record separators
+        "\ud800\udc00\udfff\udc80",  # surrogates, paired and lone
+    ]
+)
+WILD = st.lists(st.one_of(ATOMS, SEQUENCES, st.text(ANY_CODE_POINT, max_size=8)), max_size=40).map("".join)
+LONG_LINE = st.tuples(st.one_of(ATOMS, SEQUENCES), st.integers(min_value=200, max_value=20_000)).map(
+    lambda t: (t[0] * (t[1] // max(1, len(t[0])) + 1))[: t[1]]
+)
 ANY_TEXT = st.one_of(
     st.text(max_size=400),
     NEWSISH,
+    WILD,
     st.text(alphabet=st.characters(codec="utf-8"), max_size=300),
+    st.text(ANY_CODE_POINT, max_size=300),
     st.just("\n" * 50),
+    st.integers(min_value=1, max_value=5000).map(lambda n: "\n" * n),
     st.integers(min_value=1, max_value=3000).map(lambda n: "x" * n),
+    LONG_LINE,
+    st.lists(NEWSISH, min_size=2, max_size=8).map("\n\n".join),
 )
+TOOL_FAILURES = ("AU001", "AU003")
+_KEY = re.compile(r"[0-9a-f]{16}")
 
 
 def _audit(text: str):
@@ -62,15 +117,32 @@ def _audit(text: str):
 @given(ANY_TEXT)
 def test_no_rule_crashes_and_offsets_index_the_text(raw):
     text, result = _audit(raw)
-    crashed = [f.message for f in result.findings if f.rule == "AU001"]
+    crashed = [f.message for f in result.findings if f.rule in TOOL_FAILURES]
     assert not crashed, crashed
     for f in result.findings:
         assert 0 <= f.start <= f.end <= len(text)
         assert text[f.start : f.end] == f.text
+        assert f.category in CATEGORIES and f.severity in SEVERITIES and isinstance(f.message, str)
+        assert f.key is not None and _KEY.fullmatch(f.key)
         if f.fix is not None:
             s, e = f.fix.span(f.start, f.end)
             assert 0 <= s <= e <= len(text)
+            assert isinstance(f.fix.replacement, str)
     assert 0 <= result.score <= 100
+    assert result.stats["chars"] == len(text)
+
+
+@SETTINGS
+@given(ANY_TEXT)
+def test_every_fix_applies_cleanly(raw):
+    """All fixes, unsafe ones included, apply without raising, and the
+    result audits without a crash."""
+    text, result = _audit(raw)
+    fixed, n = apply_fixes(text, result.findings, unsafe=True)
+    assert isinstance(fixed, str) and n <= sum(1 for f in result.findings if f.fix is not None)
+    if n:
+        again = audit_article(Article(id="fuzz", text=fixed), PLAN)
+        assert not [f.message for f in again.findings if f.rule in TOOL_FAILURES]
 
 
 @SETTINGS
@@ -96,5 +168,51 @@ def test_safe_fixes_do_not_recreate_the_same_finding(raw):
         last_end = max(last_end, e)
     again = audit_article(Article(id="fuzz", text=fixed), PLAN).findings
     for rule, s, e in applied:
-        same = [g for g in again if g.rule == rule and s <= g.start <= e and g.fix is not None and g.fix.safe]
+        # The same place: where the replacement starts, or overlapping it (a
+        # finding that merely follows it, e.g. past a rule's hit cap, is not).
+        same = [
+            g for g in again
+            if g.rule == rule and (g.start == s or (g.start < e and g.end > s)) and g.fix is not None and g.fix.safe
+        ]
         assert not same, (rule, text, fixed, [(g.start, g.end, g.text) for g in same])
+
+
+# -- readers ---------------------------------------------------------------------------------
+RAW_BYTES = st.one_of(
+    st.binary(max_size=600),
+    st.lists(
+        st.one_of(
+            st.sampled_from(
+                [b"\n", b"\r\n", b"\r", b",", b'"', b'""', b"{", b"}", b'{"text": "', b'"}', b'{"text": 5}',
+                 b'{"text": null}', b"[", b"]", b"\x00", b"\xef\xbb\xbf", b"\xff\xfe", b"\xc3", b"\xe2\x80",
+                 b"\\ud800", b"\\u0000", b"text", b"id,text\n", b"NaN", b"1e999", b"\x1f\x8b"]
+            ),
+            st.binary(max_size=8),
+            NEWSISH.map(lambda t: t.encode("utf-8", "surrogatepass")),
+        ),
+        max_size=40,
+    ).map(b"".join),
+)
+SUFFIXES = st.sampled_from([".txt", ".md", ".jsonl", ".ndjson", ".json", ".csv", ".jsonl.gz", ".csv.gz"])
+
+
+@SETTINGS
+@given(RAW_BYTES, SUFFIXES, st.booleans(), st.sampled_from([None, "id", "a.b"]))
+def test_readers_never_raise_on_any_bytes(data, suffix, truncate, id_field):
+    with tempfile.TemporaryDirectory() as d:
+        path = os.path.join(d, "input" + suffix)
+        payload = gzip.compress(data) if suffix.endswith(".gz") else data
+        if truncate and suffix.endswith(".gz"):
+            payload = payload[: len(payload) // 2]
+        with open(path, "wb") as fh:
+            fh.write(payload)
+        items = list(read_corpus([path, d], ReaderOptions(id_field=id_field, max_record_bytes=300)))
+    for it in items:
+        assert isinstance(it, (Article, InputError))
+        if isinstance(it, Article):
+            assert it.text.strip() and clean_text(it.text)[0] == it.text  # no lone surrogates
+            assert clean_text(it.id)[0] == it.id and (it.path is None or clean_text(it.path)[0] == it.path)
+            for s, e, msg in it.decode_errors:
+                assert 0 <= s < e <= len(it.text) and set(it.text[s:e]) == {"\ufffd"}
+        else:
+            assert it.path and (it.line is None or it.line >= 1) and it.message
