@@ -350,6 +350,8 @@ def sentence_fragment(doc: Doc) -> Iterator[Hit]:
     reported. Quoted speech is not judged. The span is the last three
     words.
     """
+    if _langid.expected_language(doc) != "en":
+        return  # the word lists are English
     text = doc.text
     for s, e in doc.sentences:
         if e - s < 4 or text[e - 1] not in ".!?":

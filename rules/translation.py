@@ -36,6 +36,12 @@ from ._common import DATA_DIR
 # -- shared helpers ---------------------------------------------------------------
 
 
+def _english(doc: Doc) -> bool:
+    """These rules look for artifacts in English text: with another
+    expected language (``--lang``) they stay quiet."""
+    return _langid.expected_language(doc) == "en"
+
+
 def _cached(doc: Doc, key: str, fn: Callable[[Doc], Any]) -> Any:
     """``fn(doc)`` computed once per document (stored on the ``Doc``)."""
     d = doc.__dict__
@@ -269,6 +275,8 @@ def _guarded(low: str, s: int, e: int, entry: Calque) -> bool:
 
 def calque_matches(doc: Doc) -> list[CalqueMatch]:
     """Lexicon phrases found in the document (non-overlapping, leftmost-longest)."""
+    if not _english(doc):
+        return []
 
     def compute(d: Doc) -> list[CalqueMatch]:
         auto, entries = _calques_for(d)
@@ -422,6 +430,8 @@ class EntityHit:
 def entity_hits(doc: Doc) -> list[EntityHit]:
     """Case-sensitive, word-bounded occurrences of known names
     (leftmost-longest)."""
+    if not _english(doc):
+        return []
 
     def compute(d: Doc) -> list[EntityHit]:
         auto, by_name, _ = _entity_automaton()
@@ -601,6 +611,8 @@ class MissingArticle:
 
 def missing_articles(doc: Doc) -> list[MissingArticle]:
     """Names that need ``the`` used bare as a noun outside headlines."""
+    if not _english(doc):
+        return []
 
     def compute(d: Doc) -> list[MissingArticle]:
         text = d.text
@@ -1092,6 +1104,8 @@ def _sentence_index(doc: Doc, offset: int) -> int:
 
 
 def personified_entities(doc: Doc) -> list[PersonifiedEntity]:
+    if not _english(doc):
+        return []
     def compute(d: Doc) -> list[PersonifiedEntity]:
         text = d.text
         hits = entity_hits(d)
@@ -1243,6 +1257,8 @@ class Garbled:
 
 
 def garbled_attributions(doc: Doc) -> list[Garbled]:
+    if not _english(doc):
+        return []
     def compute(d: Doc) -> list[Garbled]:
         text = d.text
         out: list[Garbled] = []
@@ -1502,6 +1518,8 @@ def _kind(m: Any) -> str:
 
 
 def number_issues(doc: Doc) -> list[NumberIssue]:
+    if not _english(doc):
+        return []
     def compute(d: Doc) -> list[NumberIssue]:
         text = d.text
         if not _HAS_DIGIT.search(text):

@@ -323,5 +323,13 @@ def test_translation_rules_linear_on_adversarial_input():
     assert time.perf_counter() - t0 < 20.0
 
 
+def test_translation_rules_stay_quiet_for_other_expected_languages():
+    text = "Die Inflation lag bei 2,5 Prozent. Let us remind you that 1.500 Wohnungen fehlen.\n"
+    plan = make_plan(Config(select=["MT"], lang="de"))
+    result = audit_article(Article(id="de", text=text), plan)
+    assert result.findings == [] and result.extra["source_language"] is None
+    assert _spans("MT005", "Inflation reached 2,5 percent.") == ["2,5"]
+
+
 def test_family_module_constants_are_documented():
     assert translation.__doc__ and "MT005" in translation.__doc__
