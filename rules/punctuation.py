@@ -790,9 +790,9 @@ def unbalanced_quotes(doc: Doc) -> Iterator[Hit]:
     run on over paragraphs: an unclosed quote at a paragraph end is
     correct when the next paragraph opens with a quotation mark. In
     hard-wrapped text (the next line follows without a blank line and
-    starts in lower case) the quote simply continues. Single
-    quotes are not counted (they double as apostrophes). An opening ``“``
-    typed where the closing ``”`` belongs has a safe fix.
+    starts in lower case) the quote simply continues. Single quotes are
+    not counted (they double as apostrophes). A ``“`` typed where the
+    closing ``”`` belongs, or the reverse, has a safe fix.
     """
     for p in quote_scan(doc).unbalanced:
         yield Hit(p.start, p.end, p.message, p.fix)
