@@ -4,8 +4,8 @@
 * Arbitrary Unicode — every plane, combining marks, lone surrogates
   (escaped by the reader's decoding step, as real input is), RTL and bidi
   controls, emoji sequences, control characters, very long lines, no line
-  break at all or nothing but line breaks — never makes a rule, stats
-  provider or annotator raise (no ``AU001``/``AU003``); every finding's
+  break at all or nothing but line breaks — never makes a collector (the
+  corpus-wide first pass), rule, stats provider or annotator raise (no ``AU001``/``AU003``); every finding's
   offsets index the text, ``text[start:end]`` is its text, its key and
   metadata are well-formed.
 * Applying safe fixes (and unsafe ones) never raises and never produces
@@ -33,7 +33,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from audit.config import Config
-from audit.engine import apply_fixes, audit_article, make_plan
+from audit.engine import apply_fixes, audit_article, collect_corpus, make_plan
 from audit.model import CATEGORIES, SEVERITIES, Article, InputError
 from audit.readers import ReaderOptions, clean_text, read_corpus
 
@@ -108,9 +108,11 @@ _KEY = re.compile(r"[0-9a-f]{16}")
 
 
 def _audit(text: str):
+    """Audit one text as the engine does in a run, corpus-wide first pass
+    included (the collectors observe it, then SD012 reads their counts)."""
     text, errs = clean_text(text)
-    art = Article(id="fuzz", text=text, decode_errors=errs)
-    return text, audit_article(art, PLAN)
+    art = Article(id="fuzz", text=text, decode_errors=errs, source="fuzz")
+    return text, audit_article(art, PLAN, collect_corpus([art, art], PLAN))
 
 
 @SETTINGS
@@ -141,7 +143,7 @@ def test_every_fix_applies_cleanly(raw):
     fixed, n = apply_fixes(text, result.findings, unsafe=True)
     assert isinstance(fixed, str) and n <= sum(1 for f in result.findings if f.fix is not None)
     if n:
-        again = audit_article(Article(id="fuzz", text=fixed), PLAN)
+        _, again = _audit(fixed)
         assert not [f.message for f in again.findings if f.rule in TOOL_FAILURES]
 
 
@@ -166,7 +168,7 @@ def test_safe_fixes_do_not_recreate_the_same_finding(raw):
         applied.append((f.rule, s + shift, s + shift + len(f.fix.replacement)))
         shift += len(f.fix.replacement) - (e - s)
         last_end = max(last_end, e)
-    again = audit_article(Article(id="fuzz", text=fixed), PLAN).findings
+    again = _audit(fixed)[1].findings
     for rule, s, e in applied:
         # The same place: where the replacement starts, or overlapping it (a
         # finding that merely follows it, e.g. past a rule's hit cap, is not).
