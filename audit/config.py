@@ -68,6 +68,9 @@ class Config:
     rule_options: dict[str, dict[str, Any]] = field(default_factory=dict)
     #: seconds one article may take before the rest of its rules are skipped
     time_budget: float = 10.0
+    #: a record (text file, JSONL line, CSV row) larger than this many bytes
+    #: once decompressed is reported and skipped (``readers.MAX_RECORD_BYTES``)
+    max_record_bytes: int = 8 * 1024 * 1024
     # -- gate ---------------------------------------------------------------
     #: an article that does not fail but has a counting finding at or above
     #: this severity is in the warn tier ("never": only its score decides)

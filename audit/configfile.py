@@ -170,6 +170,12 @@ def _time_budget(v: Any, ctx: _Ctx, k: str) -> float:
     return float(v)
 
 
+def _record_bytes(v: Any, ctx: _Ctx, k: str) -> int:
+    if isinstance(v, bool) or not isinstance(v, int) or v < 1024:
+        raise ctx.error(k, f"expected a whole number of bytes, at least 1024, got {_show(v)}")
+    return v
+
+
 def _str_list(v: Any, ctx: _Ctx, k: str) -> list[str]:
     if isinstance(v, str):
         v = [p.strip() for p in v.split(",") if p.strip()]
@@ -420,6 +426,9 @@ KEYS: dict[str, _Key] = {
     "title-field": _Key("title_field", _field_name, "JSONL/CSV field with the headline"),
     "source-field": _Key("source_field", _field_name, "JSONL/CSV field naming the source"),
     "time-budget": _Key("time_budget", _time_budget, "seconds per article before its remaining rules are skipped"),
+    "max-record-bytes": _Key(
+        "max_record_bytes", _record_bytes, "larger records (file, JSONL line, CSV row; decompressed) are skipped"
+    ),
     "lexicons": _Key("lexicons", _lexicons, "extra entries for rule lexicons: name = [entries]"),
     "rule-options": _Key("rule_options", _rule_options, "options per rule code or family"),
     "patterns": _Key("patterns", _patterns, "user pattern rules ([[patterns]] tables)"),

@@ -96,4 +96,5 @@ def reader_options(config) -> ReaderOptions:  # noqa: ANN001 - Config
         id_field=config.id_field,
         title_field=config.title_field,
         source_field=config.source_field,
+        max_record_bytes=config.max_record_bytes,
     )

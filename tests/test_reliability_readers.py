@@ -462,3 +462,25 @@ def test_hostile_corpus_end_to_end(tmp_path):
     assert any(p == "cut.jsonl.gz" for p, _ in errs)
     latin = next(a for a in rep["articles"] if a["id"] == "latin1.txt")
     assert any(f["rule"] == "EN001" for f in latin["findings"])
+
+
+# -- the limit is configurable ---------------------------------------------------------------------
+def test_record_limit_from_the_configuration(tmp_path):
+    from audit.config import Config
+
+    assert Config().max_record_bytes == MAX_RECORD_BYTES
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    (corpus / "feed.jsonl").write_text(jsonl([{"text": "word " * 600}, {"text": GOOD}]), encoding="utf-8")
+    cfg = tmp_path / "mtaudit.toml"
+    cfg.write_text("max-record-bytes = 2048\n", encoding="utf-8")
+    out = tmp_path / "out"
+    r = CliRunner().invoke(main, ["check", "--config", str(cfg), "--jobs", "1", "--format", "json", "-o", str(out),
+                                  str(corpus)])
+    assert r.exit_code == 2, r.output
+    rep = json.loads((out / "audit.json").read_text(encoding="utf-8"))
+    assert [a["id"] for a in rep["articles"]] == ["feed.jsonl:2"]
+    assert rep["errors"][0]["line"] == 1 and "2048-byte limit" in rep["errors"][0]["message"]
+    cfg.write_text("max-record-bytes = 10\n", encoding="utf-8")
+    r = CliRunner().invoke(main, ["check", "--config", str(cfg), str(corpus)])
+    assert r.exit_code == 2 and "max-record-bytes" in r.output and "at least 1024" in r.output
