@@ -163,9 +163,10 @@ NEAR_DUPLICATE_RATIO = 0.80
 NEAR_DUPLICATE_COVER = 0.60
 #: Both sentences need at least this many words.
 NEAR_MIN_WORDS = 8
-#: Candidates kept per blocking key (the most recent ones), and full
-#: comparisons per sentence: bounded work on adversarial input.
-BLOCK_LIMIT = 24
+#: Candidates kept per blocking key (the most recent ones), candidates
+#: checked and full comparisons per sentence: bounded work per sentence.
+BLOCK_LIMIT = 8
+MAX_CHECKS = 16
 MAX_COMPARISONS = 4
 #: Tokens of a replaced pair must be this similar (spelling variants such
 #: as "defence"/"defense", "organisation"/"organization").
@@ -211,24 +212,25 @@ class NearRepeat:
     ratio: float
 
 
-def _plausible(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+def _plausible(a: tuple[str, ...], b: tuple[str, ...], sa: frozenset[str], sb: frozenset[str]) -> bool:
     """Cheap necessary conditions before the O(n·m) sequence comparison:
-    similar lengths and mostly the same words."""
+    similar lengths and mostly the same words (``sa``/``sb``: their sets)."""
     la, lb = len(a), len(b)
     if min(la, lb) < NEAR_DUPLICATE_COVER * max(la, lb):
         return False
-    sa, sb = set(a), set(b)
     return len(sa & sb) >= NEAR_DUPLICATE_COVER * max(len(sa), len(sb))
 
 
 def near_repeats(doc: Doc) -> list[NearRepeat]:
     """Near-duplicate sentence pairs. Candidates share their first two
-    words, their last two, or their longest word (cheap blocking) and pass
-    ``_plausible``; exact repeats are RP001's."""
+    words or their longest word (cheap blocking; the most recent
+    ``BLOCK_LIMIT`` sentences per block) and pass ``_plausible`` (at most
+    ``MAX_CHECKS`` per sentence); exact repeats are RP001's."""
 
     def compute(d: Doc) -> list[NearRepeat]:
         keys = _sentence_keys(d)
         index: dict[Any, list[int]] = {}
+        sets: dict[int, frozenset[str]] = {}
         out: list[NearRepeat] = []
         headline = _headline(d)
         h_start, h_end = (headline.start, headline.end) if headline is not None else (-1, -1)
@@ -241,14 +243,23 @@ def near_repeats(doc: Doc) -> list[NearRepeat]:
             s = sentences[i][0]
             if h_start <= s < h_end:
                 continue  # the headline's restatements are RP003's
-            # Blocks: the first two words, the last two, the longest word.
-            b1, b2, b3 = key[:2], ("", *key[-2:]), max(key, key=len)
-            c1, c2, c3 = index.get(b1), index.get(b2), index.get(b3)
-            if c1 or c2 or c3:
-                tries = 0
-                for j in sorted({*(c1 or ()), *(c2 or ()), *(c3 or ())}):
+            # Blocks: the first two words and the longest word (a content
+            # word; a near-duplicate with a clause added or dropped keeps
+            # at least one of them).
+            blocks = (key[:2], max(key, key=len))
+            found = [c for c in map(index.get, blocks) if c]
+            if found:
+                mine = sets[i] = frozenset(key)
+                checks = tries = 0
+                for j in sorted({j for c in found for j in c}, reverse=True):
+                    checks += 1
+                    if checks > MAX_CHECKS:
+                        break
                     other = keys[j]
-                    if not _plausible(other, key):
+                    theirs = sets.get(j)
+                    if theirs is None:
+                        theirs = sets[j] = frozenset(other)
+                    if not _plausible(other, key, theirs, mine):
                         continue
                     tries += 1
                     if tries > MAX_COMPARISONS:
@@ -257,7 +268,8 @@ def near_repeats(doc: Doc) -> list[NearRepeat]:
                     if ratio is not None:
                         out.append(NearRepeat(s, sentences[i][1], sentences[j][0], round(ratio, 2)))
                         break
-            for b, c in ((b1, c1), (b2, c2), (b3, c3)):
+            for b in blocks:
+                c = index.get(b)
                 if c is None:
                     index[b] = [i]
                 else:
