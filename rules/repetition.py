@@ -15,6 +15,7 @@ occurrences are reported and point back to the first (``data.first``).
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from difflib import SequenceMatcher
@@ -73,7 +74,11 @@ def exact_repeats(doc: Doc) -> list[Repeat]:
 
     def compute(d: Doc) -> list[Repeat]:
         out: list[Repeat] = []
-        covered: list[tuple[int, int]] = []
+        # Both searches below bisect (sentence starts, covered paragraphs in
+        # text order): a scan per repeat was quadratic on many repeats.
+        starts = [s for s, _ in d.sentences]
+        covered_starts: list[int] = []
+        covered_ends: list[int] = []
         seen_para: dict[tuple[str, ...], int] = {}
         for ps, pe in d.paragraphs:
             key = tuple(_tokens(d, ps, pe))
@@ -85,9 +90,10 @@ def exact_repeats(doc: Doc) -> list[Repeat]:
                 continue
             # Only a paragraph of two or more sentences is reported whole;
             # a one-sentence paragraph is a sentence repeat like any other.
-            if sum(1 for s, e in d.sentences if ps <= s < pe) >= 2:
+            if bisect_left(starts, pe) - bisect_left(starts, ps) >= 2:
                 out.append(Repeat(ps, pe, first, True))
-                covered.append((ps, pe))
+                covered_starts.append(ps)
+                covered_ends.append(pe)
         seen: dict[tuple[str, ...], int] = {}
         for (s, e), key in zip(d.sentences, _sentence_keys(d)):
             if len(key) < MIN_WORDS:
@@ -96,7 +102,8 @@ def exact_repeats(doc: Doc) -> list[Repeat]:
             if first is None:
                 seen[key] = s
                 continue
-            if any(a <= s < b for a, b in covered):
+            k = bisect_right(covered_starts, s) - 1
+            if k >= 0 and s < covered_ends[k]:
                 continue
             out.append(Repeat(s, e, first, False))
         out.sort(key=lambda r: r.start)
