@@ -259,6 +259,7 @@ ADVERSARIAL = {
     "repeated-word": "the ",
     "mixed-scripts": "K\u043es\u043ev\u043e \u041f\u0440\u0438\u0448\u0442\u0438\u043d\u0430 \u0627\u0644\u0646\u0627\u062a\u0648 \u5317\u7ea6 ",
     "repeated-paragraph": "The minister said the talks would resume on Monday.\n\n",
+    "repeated-two-sentence-paragraph": "The minister said the talks would resume. Officials agreed on Monday.\n\n",
     "repeated-sentence": "The minister said the talks would resume. ",
     "abbreviations": "U.S.",
     "open-quote-paragraphs": "\u201cHe said it.\n\n",
@@ -338,6 +339,7 @@ CI_INPUTS = [
     "repeated-word",
     "mixed-scripts",
     "repeated-paragraph",
+    "repeated-two-sentence-paragraph",
     "abbreviations",
 ]
 PLAN = make_plan(Config(select=["ALL"], time_budget=0))
