@@ -30,6 +30,7 @@ annotator share a single result.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from typing import Any
@@ -50,6 +51,9 @@ MIN_DETECT_WORDS = 8
 #: Shorter plain-ASCII segments without a single foreign function word are
 #: headline-like and left alone.
 HEADLINE_WORDS = 15
+#: At most this many detector calls per article; further segments are named
+#: from their function words alone (bounded time on hostile input).
+MAX_DETECTOR_CALLS = 16
 #: A detector verdict must reach this probability to count.
 MIN_DETECT_PROB = 0.90
 #: Expected-language decision: share of expected function words ...
@@ -419,8 +423,9 @@ def _candidate_spans(doc: Doc, expected: str) -> list[tuple[int, int, Evidence |
     low = folded(doc)
     split_text = wordable(doc)
     ascii_only = low.isascii() or not (NON_LATIN.search(low) or _NON_ASCII_LATIN.search(low))
-    out: list[tuple[int, int, Evidence]] = []
+    out: list[tuple[int, int, Evidence | None]] = []
     sentences = None
+    sentence_starts: list[int] = []
     own, foreign_all, _ = _tables(expected)
     for ps, pe in doc.paragraphs:
         if pe - ps < MIN_SEGMENT_CHARS:
@@ -445,7 +450,9 @@ def _candidate_spans(doc: Doc, expected: str) -> list[tuple[int, int, Evidence |
             continue
         if sentences is None:
             sentences = doc.sentences
-        parts = [q for s, e in sentences if ps <= s and e <= pe for q in _split_quotes(doc, s, e)]
+            sentence_starts = [s for s, _ in sentences]
+        lo, hi = bisect_left(sentence_starts, ps), bisect_left(sentence_starts, pe)
+        parts = [q for s, e in sentences[lo:hi] if e <= pe for q in _split_quotes(doc, s, e)]
         if len(parts) <= 1:
             out.append((ps, pe, ev))
             continue
@@ -469,7 +476,12 @@ def _split_quotes(doc: Doc, s: int, e: int) -> list[tuple[int, int]]:
     """A sentence, or its long quoted part(s) and the rest around them, so
     that quoted foreign speech with an English attribution is judged on its
     own."""
-    quotes = [(a, b) for a, b in doc.quoted if s <= a and b <= e and b - a >= MIN_SEGMENT_CHARS]
+    quoted = doc.quoted
+    starts = doc.__dict__.get("_mtaudit_quote_starts")
+    if starts is None:
+        starts = doc.__dict__["_mtaudit_quote_starts"] = [a for a, _ in quoted]
+    lo, hi = bisect_left(starts, s), bisect_left(starts, e)
+    quotes = [(a, b) for a, b in quoted[lo:hi] if b <= e and b - a >= MIN_SEGMENT_CHARS]
     if not quotes:
         return [(s, e)]
     out: list[tuple[int, int]] = []
@@ -554,6 +566,13 @@ def _analyze(doc: Doc) -> LangAnalysis:
                     decided.add(s)
         for s, e, ev in pending:
             if s in decided:
+                continue
+            if calls >= MAX_DETECTOR_CALLS:
+                # Enough detector time spent on this article: name the rest
+                # from their function words where those are conclusive.
+                foreign = ev.verdict == "foreign"
+                lang = ev.foreign_lang if foreign else None
+                segments.append(Segment(s, e, lang, round(ev.foreign_share, 2) if foreign else 0.0, "cheap", ev))
                 continue
             probs = detect(text[s:e])
             calls += 1

@@ -229,6 +229,18 @@ def test_foreign_script_run_linear_on_adversarial_input():
     assert time.perf_counter() - t0 < 5.0
 
 
+def test_detector_calls_are_bounded_per_article(monkeypatch):
+    counter = CallCounter(monkeypatch)
+    english = "The government presented its budget on Monday, and ministers defended the cuts in parliament."
+    german = "Die Opposition kritisierte den Plan als zu spät und zu teuer, sagte ein Sprecher am Abend in Berlin."
+    text = "\n".join(f"{english}\n{english}\n{german}" for _ in range(200))
+    a = _langid.analyze(_doc(text))
+    assert counter.calls == _langid.MAX_DETECTOR_CALLS
+    assert len(a.foreign_segments) == 200
+    assert {s.lang for s in a.foreign_segments} == {"de"}
+    assert {s.method for s in a.foreign_segments} == {"langdetect", "cheap"}
+
+
 def test_language_rules_on_large_input_are_fast_and_bounded(monkeypatch):
     counter = CallCounter(monkeypatch)
     text = ("The minister said on Monday that the talks would continue. " * 20 + "\n") * 500
