@@ -1223,7 +1223,7 @@ def country_as_person(doc: Doc) -> Iterator[Hit]:
 # -- MT001 garbled attribution ---------------------------------------------------------
 
 _ROLE = (
-    r"(?:spokes(?:man|woman|person)|minister|secretary|official|representative|ambassador|president|chief|head|"
+    r"(?:spokes(?:man|woman|person)|minister|secretary|official|representative|ambassador|president|chief|"
     r"director|chairman|chairwoman|leader|commander|envoy|adviser|advisor)"
 )
 _NAME = r"[A-Z][\w'\u2019.-]*+(?:\s++[A-Z][\w'\u2019.-]*+){0,3}"
@@ -1236,7 +1236,13 @@ _NOT_ATTRIBUTION = re.compile(
 )
 #: "<Org> spokesman by <Name> " right before "according to" (Finnish
 #: "X:n tiedottajan Y:n mukaan", Turkish "X sözcüsü Y'ye göre").
-_ROLE_BY_NAME = re.compile(rf"(?:\b(?:the|a)|\b[A-Z][\w.&-]{{0,30}})\s{{1,3}}(?P<span>{_ROLE}\s++by\s++{_NAME}\s++)$")
+#: The word before the role: an article, a capitalised name, or a
+#: lower-case institution noun ("the agriculture ministry spokesman by …").
+_ROLE_OWNER = (
+    r"(?:\b(?:the|a|ministry|government|agency|office|department|council|police|army|military|party|company|"
+    r"union|embassy|committee|commission|court|parliament|presidency|alliance)|\b[A-Z][\w.&-]{0,30})"
+)
+_ROLE_BY_NAME = re.compile(rf"{_ROLE_OWNER}\s{{1,3}}(?P<span>{_ROLE}\s++by\s++{_NAME}\s++)$")
 #: A capitalised word right before "according to" ...
 _NAME_BEFORE = re.compile(r"\b[A-Z][\w'\u2019-]{0,40}\s{1,3}$")
 #: ... and a new subject with its verb right after it.
@@ -1333,6 +1339,7 @@ def garbled_attributions(doc: Doc) -> list[Garbled]:
     severity="warning",
     bad=[
         "NATO ⟦spokesman by Dylan White according to⟧ Britain will send around 200 soldiers to the area.",
+        "The agriculture ministry ⟦spokesman by Anna Kowalska according to⟧ the government will pay 2 million.",
         "The soldiers are coming, said Dylan White ⟦according to⟧ Britain will send 200 more.",
         "According to the spokesperson, more troops are coming, ⟦according to⟧ NATO.",
         "Kirby said that the troops would stay, ⟦he said⟧.",
@@ -1340,6 +1347,7 @@ def garbled_attributions(doc: Doc) -> list[Garbled]:
     good=[
         "According to NATO spokesman Dylan White, Britain will send around 200 soldiers.",
         "Britain will send around 200 soldiers, according to NATO spokesman Dylan White.",
+        "The man was hit on the head by John Smith according to police.",
         "The operation went according to plan, according to the army.",
         "Putin told Erdogan that Russia would respond, the Kremlin said.",
         "\u201cWe will stay,\u201d Kirby said. \u201cNothing has changed,\u201d he said.",
