@@ -1062,6 +1062,10 @@ def _missing_space_hint(text: str) -> bool:
     return False
 
 
+#: An HTML entity ending at the semicolon just matched (``&quot;``, ``&#8217;``).
+_ENTITY_BEFORE = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,10});$")
+
+
 @rule(
     code="PU008",
     name="missing-space-after-punctuation",
@@ -1082,6 +1086,7 @@ def _missing_space_hint(text: str) -> bool:
         "Write to info@Example.Org today.",
         "He said it was over.\u201d \u201cThe rest is history.\u201d",
         "He moved to St. Petersburg in 2008. There he met Ms. Ivanova.",
+        "He said &quot;the job is not done&quot; and left.",
     ],
 )
 @capped
@@ -1103,6 +1108,8 @@ def missing_space_after_punctuation(doc: Doc) -> Iterator[Hit]:
         token = text[ts:te]
         if looks_like_address(token) or token.count(".") > 1 and text[s] == ".":
             continue
+        if text[s] == ";" and _ENTITY_BEFORE.search(text, max(0, s - 12), s + 1):
+            continue  # the ';' ends an HTML entity (&quot;): EN004's business
         yield Hit(s, e, f"missing space after {excerpt(text[s:e])}", Fix(text[s:e] + " ", True))
 
 
