@@ -28,7 +28,6 @@ import gzip
 import os
 import re
 import tempfile
-from collections import Counter
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -37,7 +36,6 @@ from audit.config import Config
 from audit.engine import apply_fixes, audit_article, collect_corpus, make_plan
 from audit.model import CATEGORIES, SEVERITIES, Article, InputError
 from audit.readers import ReaderOptions, clean_text, read_corpus
-from rules.punctuation import MAX_HITS
 
 EXAMPLES = int(os.environ.get("MTAUDIT_FUZZ_EXAMPLES", "300"))
 SETTINGS = settings(
@@ -149,19 +147,14 @@ def test_every_fix_applies_cleanly(raw):
         assert not [f.message for f in again.findings if f.rule in TOOL_FAILURES]
 
 
-@SETTINGS
-@given(ANY_TEXT)
-def test_safe_fixes_do_not_recreate_the_same_finding(raw):
-    text, result = _audit(raw)
-    fixed, n = apply_fixes(text, result.findings)
-    if not n:
-        return
-    # Map each applied fix to its place in the fixed text.
+def _applied_edits(findings) -> list[tuple[str, int, int]]:
+    """``(rule, start, end)`` in the fixed text of every safe fix that
+    ``apply_fixes`` applies (same order and overlap rule)."""
     applied = []
     shift = 0
     last_end = -1
     for f in sorted(
-        (f for f in result.findings if f.fix is not None and f.fix.safe),
+        (f for f in findings if f.fix is not None and f.fix.safe and not f.waived),
         key=lambda f: (*f.fix.span(f.start, f.end), f.rule, f.fix.replacement),
     ):
         s, e = f.fix.span(f.start, f.end)
@@ -170,21 +163,64 @@ def test_safe_fixes_do_not_recreate_the_same_finding(raw):
         applied.append((f.rule, s + shift, s + shift + len(f.fix.replacement)))
         shift += len(f.fix.replacement) - (e - s)
         last_end = max(last_end, e)
+    return applied
+
+
+def _touches(start: int, end: int, s: int, e: int) -> bool:
+    """Does a finding at ``start:end`` of the fixed text cover text a fix
+    wrote there (``s:e``) or span the place where it removed text?"""
+    if start == end:
+        return s <= start <= e
+    return (start < e and end > s) or start < s < end or start < e < end
+
+
+@SETTINGS
+@given(ANY_TEXT)
+def test_safe_fixes_do_not_recreate_the_same_finding(raw):
+    """A safe fix converges: the same rule, with a safe fix, never flags
+    text the fix wrote or a span across the place it removed text. (A later
+    occurrence that merely moved to the same offset — e.g. a line revealed
+    by another rule's fix, or one past a rule's per-article hit cap — is
+    another finding, not the same one.)"""
+    text, result = _audit(raw)
+    fixed, n = apply_fixes(text, result.findings)
+    if not n:
+        return
     again = _audit(fixed)[1].findings
-    # A rule that hit its per-article cap (MAX_HITS) left findings unfixed;
-    # they legitimately show up again next to the fixed ones.
-    counts = Counter(f.rule for f in result.findings)
-    capped = {r for r, n in counts.items() if n >= MAX_HITS}
-    for rule, s, e in applied:
-        if rule in capped:
-            continue
-        # The same place: where the replacement starts, or overlapping it (a
-        # finding that merely follows it, e.g. past a rule's hit cap, is not).
+    for rule, s, e in _applied_edits(result.findings):
         same = [
             g for g in again
-            if g.rule == rule and (g.start == s or (g.start < e and g.end > s)) and g.fix is not None and g.fix.safe
+            if g.rule == rule and g.fix is not None and g.fix.safe and _touches(g.start, g.end, s, e)
         ]
         assert not same, (rule, text, fixed, [(g.start, g.end, g.text) for g in same])
+
+
+def test_convergence_check_is_not_vacuous():
+    """The check above catches fixes that do not converge: one that writes
+    back what it flagged, and a deletion that leaves a new doubled mark."""
+    import regex as re_
+
+    from audit.doc import Doc
+    from audit.engine import run_rules
+    from audit.model import Fix, Hit
+    from audit.registry import Rule
+
+    def doubled_comma(doc):
+        for m in re_.finditer(",,", doc.text, overlapped=False):
+            yield Hit(m.start(), m.end(), fix=Fix("", True, m.start() + 1, m.end()))
+
+    def rewrite(doc):
+        for m in re_.finditer("ab", doc.text):
+            yield Hit(m.start(), m.end(), fix=Fix("ab", True))
+
+    cfg = Config()
+    for fn, text in ((doubled_comma, "a,,, b"), (rewrite, "x ab y")):
+        rule = Rule(code="ZZ001", name="z", category="punctuation", severity="warning", fn=fn, summary="Z.", doc="Z.")
+        before = run_rules(Doc(Article("a", text), cfg), [rule], cfg)
+        fixed, n = apply_fixes(text, before)
+        after = run_rules(Doc(Article("a", fixed), cfg), [rule], cfg)
+        edits = _applied_edits(before)
+        assert n == 1 and any(_touches(g.start, g.end, s, e) for g in after for _, s, e in edits), (text, fixed)
 
 
 # -- readers ---------------------------------------------------------------------------------
