@@ -339,15 +339,135 @@ def dominant_script(text: str) -> str | None:
 _FACTORY: Any = None
 
 
+class _LazyProbMap(dict):  # type: ignore[type-arg]
+    """langdetect's ``word_lang_prob_map`` (n-gram → probability per
+    language), with each row built on first use.
+
+    ``DetectorFactory.load_profile`` builds a 55-float row for every one of
+    the ~88,000 n-grams of its profiles up front, which costs more than the
+    whole audit of a few hundred articles; a detector only ever looks up the
+    n-grams of the text it is given. Every n-gram is a key from the start
+    (``in`` stays dict's own C lookup) and maps to ``None`` until its row is
+    first read. Rows hold exactly the values ``DetectorFactory.add_profile``
+    computes (``1.0 * count / n_words``), so detection results are
+    unchanged. The detector uses only ``in`` and ``[]`` on this map."""
+
+    __slots__ = ("_profiles",)
+
+    def __init__(self, profiles: list[tuple[dict[str, int], list[int]]]):
+        super().__init__(dict.fromkeys(frozenset().union(*(freq for freq, _ in profiles))))
+        self._profiles = profiles
+
+    def __getitem__(self, word: str) -> list[float]:
+        row: list[float] | None = dict.__getitem__(self, word)
+        if row is None:
+            row = [0.0] * len(self._profiles)
+            n = len(word)
+            if 1 <= n <= 3:
+                for index, (freq, n_words) in enumerate(self._profiles):
+                    count = freq.get(word)
+                    if count is not None:
+                        row[index] = 1.0 * count / n_words[n - 1]
+            dict.__setitem__(self, word, row)
+        return row
+
+
+def _load_factory() -> Any:
+    """A seeded langdetect ``DetectorFactory`` with the bundled profiles,
+    loaded the way ``DetectorFactory.load_profile`` does (same files, same
+    language order) but with a lazy probability map (``_LazyProbMap``)."""
+    import json
+    import os
+
+    from langdetect import DetectorFactory
+    from langdetect.detector_factory import PROFILES_DIRECTORY
+
+    DetectorFactory.seed = 0
+    factory = DetectorFactory()
+    names = os.listdir(PROFILES_DIRECTORY)
+    profiles: list[tuple[dict[str, int], list[int]]] = []
+    for name in names:
+        path = os.path.join(PROFILES_DIRECTORY, name)
+        if name.startswith(".") or not os.path.isfile(path):
+            continue
+        with open(path, encoding="utf-8") as fh:
+            data = json.load(fh)
+        if data["name"] in factory.langlist:
+            raise ValueError(f"duplicate langdetect profile: {data['name']}")
+        factory.langlist.append(data["name"])
+        profiles.append((data["freq"], data["n_words"]))
+    # load_profile sizes every row by the directory listing, entries skipped
+    # above included; pad so the rows have the same length.
+    profiles.extend(({}, [1, 1, 1]) for _ in range(len(names) - len(profiles)))
+    factory.word_lang_prob_map = _LazyProbMap(profiles)
+    return factory
+
+
 def _factory() -> Any:
     global _FACTORY
     if _FACTORY is None:
-        from langdetect import DetectorFactory, detector_factory
-
-        DetectorFactory.seed = 0
-        detector_factory.init_factory()
-        _FACTORY = detector_factory._factory
+        _FACTORY = _load_factory()
     return _FACTORY
+
+
+@cache
+def _detector_class() -> Any:
+    """langdetect's ``Detector`` with its hot loops made cheaper: n-gram
+    extraction in one loop (no ``NGram`` object), and the per-sample loops
+    over the 55 languages as list comprehensions. The same n-grams come out
+    in the same order and each probability is computed by the same
+    floating-point operations, so results are identical."""
+    from langdetect.detector import Detector
+    from langdetect.utils.ngram import NGram
+
+    normalize = cache(NGram.normalize)
+
+    class FastDetector(Detector):  # type: ignore[misc]
+        def _extract_ngrams(self) -> list[str]:
+            # NGram.add_char's state machine inlined, with the per-character
+            # normalisation cached (it depends on the character alone).
+            contains = self.word_lang_prob_map.__contains__
+            result: list[str] = []
+            grams, capital = " ", False
+            for ch in map(normalize, self.text):
+                last = grams[-1]
+                if last == " ":
+                    grams, capital = " ", False
+                    if ch == " ":
+                        continue
+                elif len(grams) >= 3:
+                    grams = grams[1:]
+                grams += ch
+                if ch.isupper():
+                    if last.isupper():
+                        capital = True
+                else:
+                    capital = False
+                if capital:
+                    continue
+                if ch != " " and contains(ch):
+                    result.append(ch)
+                n = len(grams)
+                if n >= 2:
+                    if contains(w := grams[-2:]):
+                        result.append(w)
+                    if n >= 3 and contains(grams):
+                        result.append(grams)
+            return result
+
+        def _update_lang_prob(self, prob: list[float], word: str | None, alpha: float) -> bool:
+            if word is None or word not in self.word_lang_prob_map:
+                return False
+            weight = alpha / self.BASE_FREQ
+            prob[:] = [p * (weight + q) for p, q in zip(prob, self.word_lang_prob_map[word])]
+            return True
+
+        def _normalize_prob(self, prob: list[float]) -> float:
+            sump = sum(prob)
+            prob[:] = [p / sump for p in prob]
+            return max(0.0, *prob)
+
+    return FastDetector
 
 
 def detect(text: str) -> list[tuple[str, float]]:
@@ -356,7 +476,7 @@ def detect(text: str) -> list[tuple[str, float]]:
     langdetect finds no features."""
     from langdetect.lang_detect_exception import LangDetectException
 
-    detector = _factory().create()
+    detector = _detector_class()(_factory())
     detector.append(text)
     try:
         probs = detector.get_probabilities()
@@ -556,10 +676,16 @@ def _analyze(doc: Doc) -> LangAnalysis:
     if pending:
         ambiguous = [p for p in pending if p[2].verdict == "ambiguous"]
         decided: set[int] = set()
+        # The joined call's result when it judged exactly one segment's
+        # text: detection is deterministic, so that segment's own call
+        # below would repeat it (still counted against the per-article bound).
+        single: tuple[int, list[tuple[str, float]]] | None = None
         if ambiguous:
             joined = "\n".join(text[s:e] for s, e, _ in ambiguous)
             probs = detect(joined[:10000])
             calls += 1
+            if len(ambiguous) == 1 and len(joined) <= 10000:
+                single = (ambiguous[0][0], probs)
             if probs and probs[0][0] == expected and probs[0][1] >= MIN_DETECT_PROB:
                 for s, e, ev in ambiguous:
                     segments.append(Segment(s, e, expected, round(probs[0][1], 2), "langdetect", ev))
@@ -574,7 +700,7 @@ def _analyze(doc: Doc) -> LangAnalysis:
                 lang = ev.foreign_lang if foreign else None
                 segments.append(Segment(s, e, lang, round(ev.foreign_share, 2) if foreign else 0.0, "cheap", ev))
                 continue
-            probs = detect(text[s:e])
+            probs = single[1] if single is not None and single[0] == s else detect(text[s:e])
             calls += 1
             lang, prob = probs[0] if probs else (None, 0.0)
             if lang is None or prob < MIN_DETECT_PROB:
