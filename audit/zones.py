@@ -155,7 +155,7 @@ class LineZone:
 class Zones:
     """Zones of every line of one article (``doc.zones``)."""
 
-    __slots__ = ("lines", "lead", "content_end", "tail_block")
+    __slots__ = ("lines", "lead", "content_end", "tail_block", "_debris")
 
     def __init__(self, lines: list[LineZone]):
         #: One entry per ``doc.lines`` entry, blank lines included.
@@ -171,6 +171,8 @@ class Zones:
         #: First line of the trailing furniture block: every non-blank line
         #: from here to the end is debris (``len(lines)`` if there is none).
         self.tail_block = len(lines)
+        #: ``debris()``'s lines, listed on first use (eight rules ask).
+        self._debris: tuple[LineZone, ...] | None = None
         for lz in reversed(lines):
             if lz.zone == "blank":
                 continue
@@ -195,7 +197,9 @@ class Zones:
 
     def debris(self) -> Iterator[LineZone]:
         """Whole lines of page furniture, in text order."""
-        return (lz for lz in self.lines if lz.is_debris)
+        if self._debris is None:
+            self._debris = tuple(lz for lz in self.lines if lz.is_debris)
+        return iter(self._debris)
 
     def ranges(self) -> list[dict[str, Any]]:
         """Line ranges per zone (the JSON report shape; see module doc)."""
