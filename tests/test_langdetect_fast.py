@@ -1,0 +1,67 @@
+"""``rules._langid``'s faster langdetect set-up gives langdetect's own results.
+
+The lazy probability map and the detector subclass only change how the
+work is done; every probability must come out bit for bit as stock
+langdetect computes it.
+"""
+
+from __future__ import annotations
+
+import pytest
+from langdetect import DetectorFactory
+from langdetect.detector_factory import PROFILES_DIRECTORY
+from langdetect.lang_detect_exception import LangDetectException
+
+from rules import _langid
+
+TEXTS = [
+    "The government presented its budget on Monday, and ministers defended the cuts in parliament.",
+    "Die Regierung hat am Montag ihren Haushalt vorgelegt, und die Minister verteidigten die Kürzungen.",
+    "Le gouvernement a présenté son budget lundi et les ministres ont défendu les coupes au parlement.",
+    "El gobierno presentó el lunes su presupuesto y los ministros defendieron los recortes.",
+    "Правительство представило бюджет в понедельник, министры защищали сокращения в парламенте.",
+    "政府は月曜日に予算案を発表し、閣僚らは議会で削減を擁護した。",
+    "정부는 월요일 예산안을 발표했고 장관들은 의회에서 삭감을 옹호했다.",
+    "Chính phủ đã công bố ngân sách vào thứ Hai và các bộ trưởng bảo vệ việc cắt giảm.",
+    "Guvernul și-a prezentat bugetul luni, iar miniștrii au apărat reducerile în parlament.",
+    "NATO and the EU said the U.S.-led talks in Brussels would resume on 3 March at 10:00.",
+    "BREAKING NEWS: MINISTERS MEET IN LONDON",
+    "Visit https://example.com/news or write to desk@example.com for more.",
+    "a",
+    "12345 67890",
+    "",
+]
+
+
+@pytest.fixture(scope="module")
+def stock() -> DetectorFactory:
+    DetectorFactory.seed = 0
+    factory = DetectorFactory()
+    factory.load_profile(PROFILES_DIRECTORY)
+    return factory
+
+
+def _probabilities(detector) -> list[tuple[str, float]] | str:
+    try:
+        return [(lp.lang, lp.prob) for lp in detector.get_probabilities()]
+    except LangDetectException as exc:
+        return str(exc)
+
+
+def test_lazy_profile_map_holds_langdetect_rows(stock):
+    fast = _langid._factory()
+    assert fast.langlist == stock.langlist
+    lazy = fast.word_lang_prob_map
+    assert len(lazy) == len(stock.word_lang_prob_map)
+    for word, row in stock.word_lang_prob_map.items():
+        assert word in lazy and lazy[word] == row
+    assert "not an n-gram" not in lazy
+
+
+@pytest.mark.parametrize("text", TEXTS + [" ".join(TEXTS), TEXTS[1] * 60])
+def test_fast_detector_matches_stock_langdetect(stock, text):
+    mine = _langid._detector_class()(_langid._factory())
+    theirs = stock.create()
+    mine.append(text)
+    theirs.append(text)
+    assert _probabilities(mine) == _probabilities(theirs)
