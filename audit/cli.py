@@ -576,7 +576,7 @@ def run_check(
             raise ReportWriteError(f"cannot write {write_baseline}: {exc.strerror or exc}") from None
         written.append(f"{write_baseline} (baseline, {n} findings)")
     if not quiet:
-        err = click.get_text_stream("stderr")
+        err = sys.stderr
         lines = summary_lines(built, outcome.describe(config), written)
         if baseline is not None:
             lines += baseline_lines(baseline.report(), verbose)
@@ -702,7 +702,7 @@ def fix(paths: tuple[str, ...], **opts: Any) -> None:
         raise click.UsageError(str(exc)) from None
     sys.stdout.flush()
     if not opts["quiet"]:
-        err = click.get_text_stream("stderr")
+        err = sys.stderr
         where = {"write": f"wrote {o.files_written} files to {opts['fix_output']}", "diff": "diff printed",
                  "in-place": f"rewrote {o.files_written} files in place"}[mode]
         if mode == "write" and not opts["fix_output"]:
