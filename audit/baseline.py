@@ -21,12 +21,11 @@ File format (JSON, one finding per line so that diffs stay readable)::
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from .atomic import AtomicFile
 from .model import ArticleResult, Finding
 from .scoring import counts_toward_score, score_article
 
@@ -95,20 +94,8 @@ class BaselineWriter:
 
     def write(self, path: str) -> int:
         """Write atomically; returns the number of findings recorded."""
-        data = self.dumps()
-        d = os.path.dirname(os.path.abspath(path))
-        os.makedirs(d, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".mtaudit-baseline-", suffix=".tmp", dir=d)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-                fh.write(data)
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.replace(tmp, path)
-        except BaseException:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
-            raise
+        with AtomicFile(path) as fh:
+            fh.write(self.dumps())
         return sum(self._counts.values())
 
 

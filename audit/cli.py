@@ -29,7 +29,6 @@ import dataclasses
 import os
 import signal
 import sys
-import tempfile
 import threading
 import time
 from contextlib import closing, contextmanager
@@ -38,6 +37,7 @@ from typing import IO, Any, Callable, Iterable, Iterator
 import click
 
 from . import __version__, registry
+from .atomic import AtomicFile
 from .baseline import BaselineError, BaselineMatcher, BaselineReport, BaselineWriter, load_baseline
 from .config import GATE_SEVERITIES, Config
 from .configfile import ConfigError, Loaded, apply_overrides, finalize, load, render, render_json
@@ -87,75 +87,11 @@ class ReportWriteError(click.ClickException):
     exit_code = EXIT_ERROR
 
 
-def _umask() -> int:
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
+class ReportFile(AtomicFile):
+    """An atomic report file whose write errors end the run with exit 2."""
 
-
-class AtomicFile:
-    """Write to a temporary file beside ``path``; rename on commit.
-
-    ``commit`` is ``finish`` (flush, fsync, close: where a full disk shows)
-    then ``install`` (the rename); a run with several reports finishes all
-    before installing any, so they are replaced together or not at all.
-    Any ``OSError`` becomes a ``ReportWriteError`` naming the report.
-    """
-
-    def __init__(self, path: str):
-        self.path = path
-        d = os.path.dirname(path) or "."
-        try:
-            os.makedirs(d, exist_ok=True)
-            fd, self.tmp = tempfile.mkstemp(prefix=".mtaudit-", suffix=".tmp", dir=d)
-        except OSError as exc:
-            raise self._error(exc) from None
-        # "replace": a lone surrogate that reached a reporter (only possible
-        # through the Python API) is written as "?" instead of killing the run.
-        self.fh: IO[str] = os.fdopen(fd, "w", encoding="utf-8", errors="replace", newline="\n")
-
-    def _error(self, exc: OSError) -> ReportWriteError:
+    def _error(self, exc: OSError) -> ReportWriteError:  # type: ignore[override]
         return ReportWriteError(f"cannot write {self.path}: {exc.strerror or exc}")
-
-    def write(self, s: str) -> None:
-        if s:
-            try:
-                self.fh.write(s)
-            except OSError as exc:
-                raise self._error(exc) from None
-
-    def finish(self) -> None:
-        try:
-            self.fh.flush()
-            os.fsync(self.fh.fileno())
-            self.fh.close()
-            # mkstemp creates the file private (0600); give it the mode a
-            # plain open() would have.
-            os.chmod(self.tmp, 0o666 & ~_umask())
-        except OSError as exc:
-            raise self._error(exc) from None
-
-    def install(self) -> None:
-        try:
-            os.replace(self.tmp, self.path)
-        except OSError as exc:
-            raise self._error(exc) from None
-
-    def commit(self) -> None:
-        self.finish()
-        self.install()
-
-    def abort(self) -> None:
-        """Remove the temporary file; never raises (it runs while another
-        error or an interruption is on its way out)."""
-        try:
-            self.fh.close()
-        except (OSError, ValueError):
-            pass
-        try:
-            os.unlink(self.tmp)
-        except OSError:
-            pass
 
 
 @contextmanager
@@ -518,13 +454,13 @@ def run_check(
     gate = Gate(config)
     writer = BaselineWriter() if write_baseline else None
     errors: list[InputError] = []
-    files: list[AtomicFile] = []
+    files: list[ReportFile] = []
     sinks: list[tuple[Any, Any]] = []
     bar = Progress(progress and not quiet and _isatty(sys.stderr))
     try:
         for r, dest in reporters:
             if dest is not None:
-                af = AtomicFile(dest)
+                af = ReportFile(dest)
                 files.append(af)
                 sinks.append((r, af.write))
             else:

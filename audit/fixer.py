@@ -35,13 +35,12 @@ import io
 import json
 import os
 import re
-import shutil
 import sys
-import tempfile
 from dataclasses import dataclass, field, replace
 from json.decoder import scanstring
 from typing import IO, Any, Callable, Iterator
 
+from .atomic import AtomicFile
 from .config import Config
 from .engine import Plan, apply_fixes, audit_article, collect_corpus
 from .gate import Gate
@@ -161,43 +160,6 @@ def check_outputs(jobs: list[Job], output_dir: str) -> dict[int, str]:
 
 
 # -- output sinks ---------------------------------------------------------------
-class AtomicBinary:
-    """Bytes written to a temporary file beside ``path`` that replaces it on
-    ``commit``; gzip-compressed (reproducibly) when ``gz``."""
-
-    def __init__(self, path: str, gz: bool = False, mode_from: str | None = None):
-        self.path = path
-        d = os.path.dirname(path) or "."
-        os.makedirs(d, exist_ok=True)
-        fd, self.tmp = tempfile.mkstemp(prefix=".mtaudit-fix-", suffix=".tmp", dir=d)
-        self.raw = os.fdopen(fd, "wb")
-        self.fh: IO[bytes] = gzip.GzipFile(filename="", mode="wb", fileobj=self.raw, mtime=0) if gz else self.raw
-        self.mode_from = mode_from
-
-    def write(self, b: bytes) -> None:
-        if b:
-            self.fh.write(b)
-
-    def commit(self) -> None:
-        if self.fh is not self.raw:
-            self.fh.close()
-        self.raw.flush()
-        os.fsync(self.raw.fileno())
-        self.raw.close()
-        if self.mode_from is not None:
-            shutil.copymode(self.mode_from, self.tmp)
-        os.replace(self.tmp, self.path)
-
-    def abort(self) -> None:
-        try:
-            if self.fh is not self.raw:
-                self.fh.close()
-            self.raw.close()
-        finally:
-            if os.path.exists(self.tmp):
-                os.unlink(self.tmp)
-
-
 # -- unified diff ------------------------------------------------------------------
 def split_lines(text: str) -> list[str]:
     """Lines with their ``\\n`` (only ``\\n`` ends a line, as for ``patch``)."""
@@ -580,12 +542,12 @@ class Fixer:
     def _run_job(self, job: Job, src: str, target: str | None) -> None:
         o = self.outcome
         o.files += 1
-        sink: AtomicBinary | None = None
+        sink: AtomicFile | None = None
         to_stdout = job.src == "-" and self.mode == "write" and target is None
         if self.mode == "write" and target is not None:
-            sink = AtomicBinary(target, gz=job.gz)
+            sink = AtomicFile(target, text=False, gz=job.gz)
         elif self.mode == "in-place":
-            sink = AtomicBinary(job.src, gz=job.gz, mode_from=job.src)
+            sink = AtomicFile(job.src, text=False, gz=job.gz, mode_from=job.src)
         old_parts: list[str] | None = [] if self.mode == "diff" and not job.gz else None
         new_parts: list[str] | None = [] if old_parts is not None else None
         changed = False
