@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Callable
 
 from . import text as _text
 from .model import Article
@@ -111,6 +111,17 @@ class Doc:
         return k >= 0 and offset < self.quoted[k][1]
 
     # -- helpers ----------------------------------------------------------
+    def memo(self, key: str, fn: "Callable[[Doc], Any]") -> Any:
+        """``fn(self)`` computed once per document and kept on it: how rule
+        modules share work between their rules (e.g. one scan feeding
+        several rules). ``key`` must be unique to the module."""
+        d = self.__dict__
+        try:
+            return d[key]
+        except KeyError:
+            value = d[key] = fn(self)
+            return value
+
     def lexicon(self, name: str) -> list[Any]:
         """User-supplied extra entries for lexicon ``name`` from config."""
         if self.config is None:

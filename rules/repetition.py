@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from typing import Any
@@ -32,22 +32,13 @@ from ._common import delete_line_fix, load_lines
 MIN_WORDS = 5
 
 
-def _cached(doc: Doc, key: str, fn: Callable[[Doc], Any]) -> Any:
-    d = doc.__dict__
-    try:
-        return d[key]
-    except KeyError:
-        value = d[key] = fn(doc)
-        return value
-
-
 def _tokens(doc: Doc, s: int, e: int) -> list[str]:
     """Lower-cased words of ``doc.text[s:e]`` without punctuation."""
     return _langid.wordable(doc)[s:e].split()
 
 
 def _sentence_keys(doc: Doc) -> list[tuple[str, ...]]:
-    return _cached(doc, "_rp_keys", lambda d: [tuple(_tokens(d, s, e)) for s, e in d.sentences])
+    return doc.memo("_rp_keys", lambda d: [tuple(_tokens(d, s, e)) for s, e in d.sentences])
 
 
 def _remove_sentence_fix(text: str, s: int, e: int) -> Fix:
@@ -109,7 +100,7 @@ def exact_repeats(doc: Doc) -> list[Repeat]:
         out.sort(key=lambda r: r.start)
         return out
 
-    return _cached(doc, "_rp_exact", compute)
+    return doc.memo("_rp_exact", compute)
 
 
 @rule(
@@ -285,7 +276,7 @@ def near_repeats(doc: Doc) -> list[NearRepeat]:
                         del c[0]  # keep the most recent: bounded work per sentence
         return out
 
-    return _cached(doc, "_rp_near", compute)
+    return doc.memo("_rp_near", compute)
 
 
 @rule(
@@ -391,7 +382,7 @@ def _headline(doc: Doc) -> Headline | None:
             return Headline(-1, -1, title_toks)
         return None
 
-    return _cached(doc, "_rp_headline", compute)
+    return doc.memo("_rp_headline", compute)
 
 
 _DATELINE = re.compile(
@@ -444,7 +435,7 @@ def restatements(doc: Doc) -> list[Restatement]:
                 out.append(Restatement(ps, pe, head.start, round(r, 2), True))
         return out
 
-    return _cached(doc, "_rp_restated", compute)
+    return doc.memo("_rp_restated", compute)
 
 
 def _exact_in_text(head: Headline, toks: tuple[str, ...]) -> bool:
@@ -614,7 +605,7 @@ def repeated_runs(doc: Doc) -> list[Run]:
         out.sort(key=lambda r: r.start)
         return out
 
-    return _cached(doc, "_rp_runs", compute)
+    return doc.memo("_rp_runs", compute)
 
 
 _NONSPACE = re.compile(r"\S+")

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import Any
@@ -42,16 +42,6 @@ def _english(doc: Doc) -> bool:
     return _langid.expected_language(doc) == "en"
 
 
-def _cached(doc: Doc, key: str, fn: Callable[[Doc], Any]) -> Any:
-    """``fn(doc)`` computed once per document (stored on the ``Doc``)."""
-    d = doc.__dict__
-    try:
-        return d[key]
-    except KeyError:
-        value = d[key] = fn(doc)
-        return value
-
-
 _EN_FUNCTION_WORDS = _langid.stopwords().get("en", frozenset())
 _TERMINAL = ".!?\u2026:;\"'\u201d\u2019)"
 
@@ -73,7 +63,7 @@ def _in_headline(doc: Doc, offset: int) -> bool:
     """Is ``offset`` inside a headline-like paragraph? (memoised per
     paragraph on the document)"""
     memo: dict[int, bool] = doc.__dict__.setdefault("_mt_headline_memo", {})
-    starts = _cached(doc, "_mt_para_starts", lambda d: [s for s, _ in d.paragraphs])
+    starts = doc.memo("_mt_para_starts", lambda d: [s for s, _ in d.paragraphs])
     k = bisect_right(starts, offset) - 1
     if k < 0:
         return False
@@ -303,7 +293,7 @@ def calque_matches(doc: Doc) -> list[CalqueMatch]:
             last = e
         return out
 
-    return _cached(doc, "_mt_calques", compute)
+    return doc.memo("_mt_calques", compute)
 
 
 def _match_case(replacement: str, original: str) -> str:
@@ -456,7 +446,7 @@ def entity_hits(doc: Doc) -> list[EntityHit]:
             last = -neg_e
         return out
 
-    return _cached(doc, "_mt_entities", compute)
+    return doc.memo("_mt_entities", compute)
 
 
 _DETERMINERS = frozenset(
@@ -662,11 +652,11 @@ def missing_articles(doc: Doc) -> list[MissingArticle]:
                 out.append(MissingArticle(s, e, ent, _quoted(d, s, e)))
         return out
 
-    return _cached(doc, "_mt_missing_articles", compute)
+    return doc.memo("_mt_missing_articles", compute)
 
 
 def _sentence_starts(doc: Doc) -> frozenset[int]:
-    return _cached(doc, "_mt_sentence_starts", lambda d: frozenset(s for s, _ in d.sentences))
+    return doc.memo("_mt_sentence_starts", lambda d: frozenset(s for s, _ in d.sentences))
 
 
 def _sentence_start(doc: Doc, offset: int) -> bool:
@@ -1096,7 +1086,7 @@ class PersonifiedEntity:
 def _sentence_index(doc: Doc, offset: int) -> int:
     """Index into ``doc.sentences`` of the sentence holding ``offset`` (-1
     if none)."""
-    starts = _cached(doc, "_mt_sentence_start_list", lambda d: [s for s, _ in d.sentences])
+    starts = doc.memo("_mt_sentence_start_list", lambda d: [s for s, _ in d.sentences])
     k = bisect_right(starts, offset) - 1
     if k >= 0 and offset < doc.sentences[k][1]:
         return k
@@ -1165,7 +1155,7 @@ def personified_entities(doc: Doc) -> list[PersonifiedEntity]:
                 out.append(PersonifiedEntity(pm.start(), pm.end(), word, ent, subj.start))
         return out
 
-    return _cached(doc, "_mt_personified", compute)
+    return doc.memo("_mt_personified", compute)
 
 
 def _same_paragraph(doc: Doc, a: int, b: int) -> bool:
@@ -1329,7 +1319,7 @@ def garbled_attributions(doc: Doc) -> list[Garbled]:
         out.sort(key=lambda g: g.start)
         return out
 
-    return _cached(doc, "_mt_garbled", compute)
+    return doc.memo("_mt_garbled", compute)
 
 
 @rule(
@@ -1578,7 +1568,7 @@ def number_issues(doc: Doc) -> list[NumberIssue]:
             out.append(NumberIssue(s, e, kind, message, langs, severity, fix))
         return out
 
-    return _cached(doc, "_mt_numbers", compute)
+    return doc.memo("_mt_numbers", compute)
 
 
 _MONTHS = [
