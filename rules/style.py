@@ -30,6 +30,7 @@ from typing import Any
 
 import regex
 
+from audit import text as _text
 from audit.doc import Doc
 from audit.model import Hit
 from audit.registry import rule, stat_provider
@@ -223,7 +224,10 @@ def sentence_lengths(doc: Doc) -> list[int]:
     """Words per sentence (``doc.sentences``), cached on the document."""
     cached = doc.__dict__.get("_st_lengths")
     if cached is None:
-        starts = [s for s, _ in doc.words]
+        # Only word starts are needed: skip building ``doc.words``' span
+        # tuples unless another rule already did.
+        words = doc.__dict__.get("words")
+        starts = [s for s, _ in words] if words is not None else _text.word_starts(doc.text)
         cached = [bisect_left(starts, e) - bisect_left(starts, s) for s, e in doc.sentences]
         doc.__dict__["_st_lengths"] = cached
     return cached
