@@ -8,8 +8,10 @@
   corpus-wide first pass), rule, stats provider or annotator raise (no ``AU001``/``AU003``); every finding's
   offsets index the text, ``text[start:end]`` is its text, its key and
   metadata are well-formed.
-* Applying safe fixes (and unsafe ones) never raises and never produces
-  text that the same rule flags again, with a safe fix, at the same place.
+* Applying fixes (safe and unsafe) never raises; no fix is a no-op; a
+  rule's safe fixes never produce text that the same rule flags again, with
+  a safe fix, at the same place; and rounds of safe fixes (as ``mtaudit
+  fix`` runs them) reach a fixed point.
 * The readers turn any bytes — as a text file, JSONL or CSV, plain or
   gzipped — into articles and input errors, never an exception, and never
   hand on a lone surrogate.
@@ -19,7 +21,7 @@ runs many more, with fresh randomness each time:
 
     MTAUDIT_FUZZ_EXAMPLES=25000 python -m pytest tests/test_properties.py -q
 
-(four properties × 25,000 = 100,000 examples).
+(five properties × 25,000 = 125,000 examples).
 """
 
 from __future__ import annotations
@@ -28,14 +30,19 @@ import gzip
 import os
 import re
 import tempfile
+from collections import Counter
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from audit.config import Config
-from audit.engine import apply_fixes, audit_article, collect_corpus, make_plan
+from audit.doc import Doc
+from audit.engine import apply_fixes, audit_article, collect_corpus, make_plan, run_rules
+from audit.fixer import MAX_ROUNDS
 from audit.model import CATEGORIES, SEVERITIES, Article, InputError
 from audit.readers import ReaderOptions, clean_text, read_corpus
+from audit.registry import get_rule
+from rules.punctuation import MAX_HITS
 
 EXAMPLES = int(os.environ.get("MTAUDIT_FUZZ_EXAMPLES", "300"))
 SETTINGS = settings(
@@ -130,6 +137,7 @@ def test_no_rule_crashes_and_offsets_index_the_text(raw):
             s, e = f.fix.span(f.start, f.end)
             assert 0 <= s <= e <= len(text)
             assert isinstance(f.fix.replacement, str)
+            assert f.fix.replacement != text[s:e], f"{f.rule}: a fix that changes nothing"
     assert 0 <= result.score <= 100
     assert result.stats["chars"] == len(text)
 
@@ -177,22 +185,46 @@ def _touches(start: int, end: int, s: int, e: int) -> bool:
 @SETTINGS
 @given(ANY_TEXT)
 def test_safe_fixes_do_not_recreate_the_same_finding(raw):
-    """A safe fix converges: the same rule, with a safe fix, never flags
-    text the fix wrote or a span across the place it removed text. (A later
-    occurrence that merely moved to the same offset — e.g. a line revealed
-    by another rule's fix, or one past a rule's per-article hit cap — is
-    another finding, not the same one.)"""
+    """Each rule's safe fixes converge: after applying them, the rule never
+    flags (with a safe fix) text a fix wrote or a span across the place it
+    removed text. Rules are checked one at a time — fixes of different
+    rules can compose into something new (a control character removed
+    between ``.`` and ``..``), which further rounds of ``mtaudit fix``
+    handle; the next property checks those rounds end."""
     text, result = _audit(raw)
-    fixed, n = apply_fixes(text, result.findings)
-    if not n:
-        return
-    again = _audit(fixed)[1].findings
-    for rule, s, e in _applied_edits(result.findings):
-        same = [
-            g for g in again
-            if g.rule == rule and g.fix is not None and g.fix.safe and _touches(g.start, g.end, s, e)
-        ]
-        assert not same, (rule, text, fixed, [(g.start, g.end, g.text) for g in same])
+    by_rule: dict[str, list] = {}
+    for f in result.findings:
+        if f.fix is not None and f.fix.safe and not f.waived:
+            by_rule.setdefault(f.rule, []).append(f)
+    for code, found in by_rule.items():
+        fixed, n = apply_fixes(text, found)
+        if not n:
+            continue
+        rule = get_rule(code)
+        art = Article(id="fuzz", text=fixed, source="fuzz")
+        corpus = collect_corpus([art, art], PLAN) if rule.needs else {}
+        again = run_rules(Doc(art, PLAN.config, corpus), [rule], PLAN.config)
+        for _, s, e in _applied_edits(found):
+            same = [g for g in again if g.fix is not None and g.fix.safe and _touches(g.start, g.end, s, e)]
+            assert not same, (code, text, fixed, [(g.start, g.end, g.text) for g in same])
+
+
+@SETTINGS
+@given(ANY_TEXT)
+def test_safe_fixes_reach_a_fixed_point(raw):
+    """Rounds of safe fixes, as ``mtaudit fix`` runs them, end within its
+    ``MAX_ROUNDS`` — unless a rule is at its per-article hit cap (then each
+    round fixes up to the cap): no two fixes undo each other forever."""
+    text = clean_text(raw)[0]
+    capped = False
+    for _ in range(MAX_ROUNDS):
+        _, result = _audit(text)
+        fixed, n = apply_fixes(text, result.findings)
+        if not n:
+            return
+        capped = capped or max(Counter(f.rule for f in result.findings).values()) >= MAX_HITS
+        text = fixed
+    assert capped, f"safe fixes still apply after {MAX_ROUNDS} rounds: {raw!r}"
 
 
 def test_convergence_check_is_not_vacuous():
