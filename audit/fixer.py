@@ -55,6 +55,7 @@ from .readers import (
     read_csv,
     read_text_file,
     record_to_article,
+    walk_folder,
 )
 from .runner import articles_only, rereadable
 from .summary import SummaryBuilder
@@ -110,23 +111,20 @@ def plan_jobs(paths: list[str]) -> tuple[list[Job], list[InputError]]:
         if p == "-":
             jobs.append(Job("-", "jsonl", "stdin.jsonl", "<stdin>"))
         elif os.path.isdir(p):
-            walk_errors: list[OSError] = []
-            for dirpath, dirnames, filenames in os.walk(p, onerror=walk_errors.append, followlinks=False):
-                dirnames.sort()
-                rel_dir = os.path.relpath(dirpath, p)
-                source = "." if rel_dir == "." else _display(rel_dir)
-                for name in sorted(filenames):
-                    kind = _kind(name)
-                    if kind is None:
-                        continue
-                    full = os.path.join(dirpath, name)
-                    rel = _display(os.path.relpath(full, p))
-                    if kind == "text":
-                        jobs.append(Job(full, kind, rel, _display(full), article_id=rel, source=source))
-                    else:
-                        jobs.append(Job(full, kind, rel, _display(full), id_prefix=rel))
-            for exc in walk_errors:
-                errors.append(InputError(_display(exc.filename or p), None, f"cannot read folder: {exc.strerror or exc}"))
+            # The readers' walk: the same files (linked folders followed,
+            # loops reported), ids and order as ``mtaudit check``.
+            for found in walk_folder(p):
+                if isinstance(found, InputError):
+                    errors.append(found)
+                    continue
+                kind = _kind(found.path)
+                if kind is None:
+                    continue
+                if kind == "text":
+                    jobs.append(Job(found.path, kind, found.rel, _display(found.path), article_id=found.rel,
+                                    source=found.source))
+                else:
+                    jobs.append(Job(found.path, kind, found.rel, _display(found.path), id_prefix=found.rel))
         elif not os.path.exists(p):
             errors.append(InputError(_display(p), None, "no such file or folder"))
         else:

@@ -231,11 +231,24 @@ def read_text_file(
     yield Article(id=article_id, text=text, path=shown, source=source, decode_errors=errs)
 
 
-def iter_folder(root: str, opts: ReaderOptions) -> Iterator[Item]:
-    """Walk ``root`` depth-first in sorted order (a folder's files before its
-    sub-folders). Symbolically linked folders are followed; one that leads
-    back to a folder already read (a loop, or a second way to the same
-    folder) is reported and skipped; unreadable folders are reported."""
+@dataclass(frozen=True)
+class FolderFile:
+    """A file found under a folder: the path to open, its path relative to
+    the folder as shown in ids (POSIX separators, ``\\xNN`` for bytes that
+    are not UTF-8), and its sub-folder (``.`` at the top)."""
+
+    path: str
+    rel: str
+    source: str
+
+
+def walk_folder(root: str) -> Iterator[FolderFile | InputError]:
+    """Every file under ``root``, depth-first in sorted order (a folder's
+    files before its sub-folders). Symbolically linked folders are followed;
+    one that leads back to a folder already read (a loop, or a second way
+    to the same folder) is reported and skipped; unreadable folders are
+    reported. ``mtaudit fix`` walks folders with this too, so it sees the
+    files ``check`` reads, in the same order."""
     try:
         st = os.stat(root)
     except OSError as exc:
@@ -261,33 +274,42 @@ def iter_folder(root: str, opts: ReaderOptions) -> Iterator[Item]:
                 is_dir = entry.is_dir()
             except OSError:
                 is_dir = False
-            if is_dir:
-                try:
-                    st = os.stat(entry.path)
-                except OSError as exc:
-                    yield _cannot_read(_display(entry.path), exc, what="folder")
-                    continue
-                key = (st.st_dev, st.st_ino)
-                first = seen.get(key)
-                if first is not None:
-                    if first == "." or rel.startswith(first + os.sep):
-                        msg = f"symbolic link loop (leads back to {_display(first)!r}, which contains it); skipped"
-                    else:
-                        msg = f"folder already read as {_display(first)!r} (through a symbolic link); skipped"
-                    yield InputError(_display(entry.path), None, msg)
-                    continue
-                seen[key] = rel
-                subdirs.append(rel)
+            if not is_dir:
+                yield FolderFile(entry.path, _display(rel), source)
                 continue
-            lower = entry.name.lower()
-            shown_rel = _display(rel)
-            if lower.endswith(TEXT_SUFFIXES):
-                yield from read_text_file(entry.path, shown_rel, source, opts)
-            elif lower.endswith(JSONL_SUFFIXES):
-                yield from read_jsonl(entry.path, opts, id_prefix=shown_rel)
-            elif lower.endswith(CSV_SUFFIXES):
-                yield from read_csv(entry.path, opts, id_prefix=shown_rel)
+            try:
+                st = os.stat(entry.path)
+            except OSError as exc:
+                yield _cannot_read(_display(entry.path), exc, what="folder")
+                continue
+            key = (st.st_dev, st.st_ino)
+            first = seen.get(key)
+            if first is not None:
+                if first == "." or rel.startswith(first + os.sep):
+                    msg = f"symbolic link loop (leads back to {_display(first)!r}, which contains it); skipped"
+                else:
+                    msg = f"folder already read as {_display(first)!r} (through a symbolic link); skipped"
+                yield InputError(_display(entry.path), None, msg)
+                continue
+            seen[key] = rel
+            subdirs.append(rel)
         stack.extend(reversed(subdirs))
+
+
+def iter_folder(root: str, opts: ReaderOptions) -> Iterator[Item]:
+    """The articles of every ``.txt``/``.md``/JSONL/CSV file under ``root``
+    (see ``walk_folder``); other files are ignored."""
+    for f in walk_folder(root):
+        if isinstance(f, InputError):
+            yield f
+            continue
+        lower = f.path.lower()
+        if lower.endswith(TEXT_SUFFIXES):
+            yield from read_text_file(f.path, f.rel, f.source, opts)
+        elif lower.endswith(JSONL_SUFFIXES):
+            yield from read_jsonl(f.path, opts, id_prefix=f.rel)
+        elif lower.endswith(CSV_SUFFIXES):
+            yield from read_csv(f.path, opts, id_prefix=f.rel)
 
 
 # -- records -------------------------------------------------------------

@@ -484,3 +484,30 @@ def test_record_limit_from_the_configuration(tmp_path):
     cfg.write_text("max-record-bytes = 10\n", encoding="utf-8")
     r = CliRunner().invoke(main, ["check", "--config", str(cfg), str(corpus)])
     assert r.exit_code == 2 and "max-record-bytes" in r.output and "at least 1024" in r.output
+
+
+def test_fix_walks_folders_like_check(tmp_path):
+    """``mtaudit fix`` sees the files ``check`` reads: linked folders
+    followed, loops reported, same ids."""
+    from tests._ci_rules import write_rules
+
+    cfg = write_rules(tmp_path / "cfg")
+    corpus = tmp_path / "c"
+    (corpus / "sub").mkdir(parents=True)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "b.txt").write_text("Linked article.. It ends.\n", encoding="utf-8")
+    (corpus / "linked").symlink_to(elsewhere)
+    (corpus / "sub" / "loop").symlink_to(corpus)
+    (corpus / "a.txt").write_text("Plain article.. It ends.\n", encoding="utf-8")
+    out = tmp_path / "fixed"
+    try:
+        r = CliRunner().invoke(main, ["fix", "--config", str(cfg), str(corpus), "-o", str(out)])
+    finally:
+        from audit.patterns import uninstall
+
+        uninstall()
+    assert r.exit_code == 2, r.output  # the loop is an input error
+    assert (out / "a.txt").read_text(encoding="utf-8") == "Plain article. It ends.\n"
+    assert (out / "linked" / "b.txt").read_text(encoding="utf-8") == "Linked article. It ends.\n"
+    assert "symbolic link loop" in r.stderr
