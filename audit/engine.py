@@ -12,9 +12,10 @@ import signal
 import threading
 import time
 import traceback
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
-from typing import Any, Callable, Iterable
+from typing import Any, Self
 
 from . import registry
 from .config import Config
@@ -176,7 +177,7 @@ class Deadline:
     between rules only.
     """
 
-    __slots__ = ("seconds", "end", "fired", "inside", "timer", "_outer")
+    __slots__ = ("_outer", "end", "fired", "inside", "seconds", "timer")
 
     def __init__(self, seconds: float):
         self.seconds = seconds
@@ -190,7 +191,7 @@ class Deadline:
     def expired(self) -> bool:
         return self.seconds > 0 and (self.fired or time.perf_counter() >= self.end)
 
-    def __enter__(self) -> "Deadline":
+    def __enter__(self) -> Self:
         global _ACTIVE
         if self.seconds > 0 and _can_interrupt():
             self._outer = _ACTIVE

@@ -57,9 +57,10 @@ import stat
 import sys
 import zlib
 from array import array
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import IO, Any, Iterator
+from typing import IO, Any
 
 import regex
 

@@ -37,7 +37,13 @@ from hypothesis import strategies as st
 
 from audit.config import Config
 from audit.doc import Doc
-from audit.engine import apply_fixes, audit_article, collect_corpus, make_plan, run_rules
+from audit.engine import (
+    apply_fixes,
+    audit_article,
+    collect_corpus,
+    make_plan,
+    run_rules,
+)
 from audit.fixer import MAX_ROUNDS
 from audit.model import CATEGORIES, SEVERITIES, Article, InputError
 from audit.readers import ReaderOptions, clean_text, read_corpus

@@ -30,7 +30,6 @@ from audit.readers import (
     ABANDONED,
     MAX_ERRORS_PER_FILE,
     MAX_RECORD_BYTES,
-    TOO_LONG,
     ReaderOptions,
     SeenIds,
     _bounded_lines,
