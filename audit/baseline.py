@@ -28,6 +28,7 @@ from typing import Any
 from .atomic import AtomicFile
 from .model import ArticleResult, Finding
 from .scoring import counts_toward_score, score_article
+from .waivers import read_json
 
 BASELINE_VERSION = 1
 BASELINE_LABEL = "baseline"
@@ -121,14 +122,7 @@ def parse_baseline(data: Any, path: str = "<baseline>") -> list[BaselineEntry]:
 
 
 def load_baseline(path: str) -> list[BaselineEntry]:
-    try:
-        with open(path, encoding="utf-8") as fh:
-            data = json.load(fh)
-    except OSError as exc:
-        raise BaselineError(f"{path}: cannot read: {exc.strerror or exc}") from None
-    except ValueError as exc:
-        raise BaselineError(f"{path}: not valid JSON: {exc}") from None
-    return parse_baseline(data, path)
+    return parse_baseline(read_json(path, BaselineError), path)
 
 
 @dataclass

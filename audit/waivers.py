@@ -107,15 +107,20 @@ def parse_waivers(data: Any, path: str = "<waivers>") -> list[Waiver]:
     return out
 
 
-def load_waivers(path: str) -> list[Waiver]:
+def read_json(path: str, error: type[Exception]) -> Any:
+    """The JSON document in ``path``; a missing/unreadable file or invalid
+    JSON raises ``error`` with a message naming the file."""
     try:
         with open(path, encoding="utf-8") as fh:
-            data = json.load(fh)
+            return json.load(fh)
     except OSError as exc:
-        raise WaiverError(f"{path}: cannot read: {exc.strerror or exc}") from None
+        raise error(f"{path}: cannot read: {exc.strerror or exc}") from None
     except ValueError as exc:
-        raise WaiverError(f"{path}: not valid JSON: {exc}") from None
-    return parse_waivers(data, path)
+        raise error(f"{path}: not valid JSON: {exc}") from None
+
+
+def load_waivers(path: str) -> list[Waiver]:
+    return parse_waivers(read_json(path, WaiverError), path)
 
 
 def waiver_map(waivers: list[Waiver]) -> dict[str, str]:
