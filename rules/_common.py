@@ -41,9 +41,3 @@ def load_lines(filename: str) -> tuple[str, ...]:
             if line:
                 out.append(line)
     return tuple(out)
-
-
-def with_extra(base: tuple[Any, ...], doc: Doc, lexicon: str) -> tuple[Any, ...]:
-    """A data-file lexicon plus the user's extra entries from config."""
-    extra = doc.lexicon(lexicon)
-    return base + tuple(extra) if extra else base
