@@ -149,7 +149,7 @@ def repeated_sentence(doc: Doc) -> Iterator[Hit]:
             if r.paragraph
             else _remove_sentence_fix(text, r.start, r.end)
         )
-        yield Hit(r.start, r.end, f"{what} repeats the one at offset {r.first}", fix, data={"first": r.first})
+        yield Hit(r.start, r.end, f"{what} repeats the one on line {doc.line_of(r.first) + 1}", fix, data={"first": r.first})
 
 
 # -- RP002 --------------------------------------------------------------------------------
@@ -328,7 +328,7 @@ def near_duplicate_sentence(doc: Doc) -> Iterator[Hit]:
         yield Hit(
             r.start,
             r.end,
-            f"sentence nearly repeats the one at offset {r.first} (similarity {r.ratio:.2f})",
+            f"sentence nearly repeats the one on line {doc.line_of(r.first) + 1} (similarity {r.ratio:.2f})",
             _remove_sentence_fix(text, r.start, r.end),
             severity="info" if quoted else None,
             data={"first": r.first, "similarity": r.ratio},
@@ -495,7 +495,7 @@ def restated_headline(doc: Doc) -> Iterator[Hit]:
             fix = delete_line_fix(doc, r.start, r.end, safe=False)
         else:
             fix = _remove_sentence_fix(text, r.start, r.end)
-        where = "the title" if r.first < 0 else f"the headline at offset {r.first}"
+        where = "the title" if r.first < 0 else f"the headline on line {doc.line_of(r.first) + 1}"
         yield Hit(
             r.start,
             r.end,
