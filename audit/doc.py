@@ -54,11 +54,17 @@ class Doc:
         return _text.word_spans(self.text)
 
     @cached_property
+    def sentence_word_counts(self) -> list[int]:
+        """Words in each of ``sentences`` (no span per word is built)."""
+        return _text.sentence_word_counts(self.text, self.sentences)
+
+    @cached_property
     def word_count(self) -> int:
         """``len(self.words)``, without building the spans unless a rule
-        already did."""
+        already did: the sum of ``sentence_word_counts``, which the engine
+        (sentence count) and the style rules need anyway."""
         words = self.__dict__.get("words")
-        return len(words) if words is not None else _text.word_count(self.text)
+        return len(words) if words is not None else sum(self.sentence_word_counts)
 
     @cached_property
     def zones(self) -> "Zones":

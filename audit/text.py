@@ -90,6 +90,13 @@ ABBREVIATIONS = frozenset(
 )
 
 
+#: Last three letters of every abbreviation of three letters or more. A
+#: full stop after three letters whose lower-case form is not in here
+#: cannot end an abbreviation (the token has at least those three letters)
+#: nor an initial: the common case ("said.", "Monday.") skips the token scan.
+_ABBREVIATION_ENDINGS = frozenset(a[-3:] for a in ABBREVIATIONS if len(a) >= 3)
+
+
 def line_spans(text: str) -> list[tuple[int, int]]:
     """Spans of every line, without the line break (``\\r\\n`` aware)."""
     spans = []
@@ -167,8 +174,12 @@ def sentence_spans(text: str, paragraphs: list[tuple[int, int]]) -> list[tuple[i
             dot, end = m.span()
             # A lone full stop (closers may follow) might end an abbreviation;
             # "?", "!", "…" and runs of marks always end the sentence.
-            if text[dot] == "." and (dot + 1 == end or text[dot + 1] in _CLOSERS) and _is_abbreviation(text, dot, ps):
-                continue
+            if text[dot] == "." and (dot + 1 == end or text[dot + 1] in _CLOSERS):
+                last3 = text[dot - 3 : dot] if dot - 3 >= ps else ""
+                if not (last3.isalpha() and last3.lower() not in _ABBREVIATION_ENDINGS) and _is_abbreviation(
+                    text, dot, ps
+                ):
+                    continue
             append((start, end))
             start = end
             while start < pe and text[start].isspace():
@@ -194,6 +205,14 @@ def word_starts(text: str) -> list[int]:
     if pattern is _WORD_FAST:
         return list(map(_RE_START, pattern.finditer(text)))
     return [m.start() for m in pattern.finditer(text)]
+
+
+def sentence_word_counts(text: str, sentences: list[tuple[int, int]]) -> list[int]:
+    """Words (``word_spans``) in each sentence. Sentences cover their
+    paragraphs up to whitespace and paragraphs cover every non-space
+    character, so the counts add up to ``word_count(text)``."""
+    findall = _word_pattern(text).findall
+    return [len(findall(text, s, e)) for s, e in sentences]
 
 
 def word_count(text: str) -> int:

@@ -96,6 +96,15 @@ def test_sentences_match_the_reference_splitter(text):
     assert T.sentence_spans(text, paragraphs) == ref_sentences(text, paragraphs)
 
 
+@settings(max_examples=1500, deadline=None, suppress_health_check=list(HealthCheck))
+@given(st.lists(st.sampled_from(PIECES + [" ", "\n", "\n\n", "\t", "\u2028", "\x1c", ". ", "? "]), max_size=60).map("".join))
+def test_sentence_word_counts_add_up_to_the_word_count(text):
+    doc = Doc(Article("x", text))
+    pattern = regex.compile(T.WORD_PATTERN)
+    assert doc.sentence_word_counts == [len(pattern.findall(text, s, e)) for s, e in doc.sentences]
+    assert doc.word_count == len(ref_words(text))
+
+
 @settings(max_examples=1000, deadline=None, suppress_health_check=list(HealthCheck))
 @given(st.lists(st.sampled_from(list('a \n\u201c\u201d\u201e\u00ab\u00bb"\'.')), max_size=50).map("".join))
 def test_quoted_regions_match_the_reference_scan(text):
