@@ -74,6 +74,8 @@ NON_LATIN = re.compile(
     "\uac00-\ud7af\uf900-\ufaff\ufb1d-\ufdff\ufe70-\ufeff\uff66-\uffdc]"
 )
 _NON_ASCII_LATIN = re.compile("[\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f]")
+#: Either of the two above, in one pass.
+_NON_ASCII_LETTER = re.compile("[" + NON_LATIN.pattern[1:-1] + _NON_ASCII_LATIN.pattern[1:-1] + "]")
 
 #: Scripts named in messages, by a representative Unicode script property.
 SCRIPTS: tuple[tuple[str, regex.Pattern[str]], ...] = tuple(
@@ -417,7 +419,9 @@ def _detector_class() -> Any:
     over the 55 languages as list comprehensions. The same n-grams come out
     in the same order and each probability is computed by the same
     floating-point operations, so results are identical."""
+    import numpy
     from langdetect.detector import Detector
+    from langdetect.lang_detect_exception import ErrorCode, LangDetectException
     from langdetect.utils.ngram import NGram
 
     normalize = cache(NGram.normalize)
@@ -454,6 +458,46 @@ def _detector_class() -> Any:
                     if n >= 3 and contains(grams):
                         result.append(grams)
             return result
+
+        def _detect_block(self) -> None:
+            # langdetect's sampling loop with the probability vector in a
+            # numpy array: each update multiplies the 55 probabilities by
+            # (weight + row) element by element, as stock langdetect's list
+            # loop does, and normalisation sums them left to right with
+            # Python's ``sum`` — the same floating-point operations in the
+            # same order, so bit-identical results (tested), about four
+            # times faster. The random draws are the same calls on the same
+            # generator (``choice`` over row indices instead of n-grams).
+            self.cleaning_text()
+            ngrams = self._extract_ngrams()
+            if not ngrams:
+                raise LangDetectException(ErrorCode.CantDetectError, "No features in text.")
+            index: dict[str, int] = {}
+            picks = [index.setdefault(w, len(index)) for w in ngrams]
+            rows = numpy.array([self.word_lang_prob_map[w] for w in index], dtype=numpy.float64)
+            n_trial = self.n_trial
+            langprob = [0.0] * len(self.langlist)
+            rand = self.random
+            rand.seed(self.seed)
+            choice, limit, threshold = rand.choice, self.ITERATION_LIMIT, self.CONV_THRESHOLD
+            for _ in range(n_trial):
+                prob = numpy.array(self._init_probability(), dtype=numpy.float64)
+                alpha = self.alpha + rand.gauss(0.0, 1.0) * self.ALPHA_WIDTH
+                weight = alpha / self.BASE_FREQ
+                i = 0
+                while True:
+                    prob *= weight + rows[choice(picks)]
+                    if i % 5 == 0:
+                        sump = sum(prob.tolist())
+                        if not sump:
+                            raise ZeroDivisionError("float division by zero")  # as stock langdetect
+                        prob /= sump
+                        if max(0.0, prob.max()) > threshold or i >= limit:
+                            break
+                    i += 1
+                for j, p in enumerate(prob.tolist()):
+                    langprob[j] += p / n_trial
+            self.langprob = langprob
 
         def _update_lang_prob(self, prob: list[float], word: str | None, alpha: float) -> bool:
             if word is None or word not in self.word_lang_prob_map:
@@ -542,11 +586,14 @@ def _candidate_spans(doc: Doc, expected: str) -> list[tuple[int, int, Evidence |
     its function words and none is foreign): confidence 1.0."""
     low = folded(doc)
     split_text = wordable(doc)
-    ascii_only = low.isascii() or not (NON_LATIN.search(low) or _NON_ASCII_LATIN.search(low))
+    ascii_only = low.isascii() or not _NON_ASCII_LETTER.search(low)
     out: list[tuple[int, int, Evidence | None]] = []
     sentences = None
     sentence_starts: list[int] = []
     own, foreign_all, _ = _tables(expected)
+    # Not one foreign function word in the whole article (the usual case):
+    # no paragraph needs its own check.
+    no_foreign = ascii_only and foreign_all.isdisjoint(tokens(doc))
     for ps, pe in doc.paragraphs:
         if pe - ps < MIN_SEGMENT_CHARS:
             continue
@@ -555,7 +602,7 @@ def _candidate_spans(doc: Doc, expected: str) -> list[tuple[int, int, Evidence |
             # words and not one foreign one.
             words = split_text[ps:pe].split()
             n = len(words)
-            if n >= MIN_WORDS and foreign_all.isdisjoint(words):
+            if n >= MIN_WORDS and (no_foreign or foreign_all.isdisjoint(words)):
                 exp = sum(map(own.__contains__, words))
                 if exp >= EXPECTED_SHARE * n:
                     out.append((ps, pe, None if exp >= 0.5 * n else Evidence(n, exp / n, None, 0.0, 0, pe - ps, 0.0)))

@@ -65,3 +65,19 @@ def test_fast_detector_matches_stock_langdetect(stock, text):
     mine.append(text)
     theirs.append(text)
     assert _probabilities(mine) == _probabilities(theirs)
+
+
+def test_fast_detector_matches_stock_langdetect_on_mixed_samples(stock):
+    # Word salads across scripts and languages: many different n-gram sets,
+    # convergence after few or many samples.
+    import random
+
+    words = " ".join(TEXTS).split()
+    rng = random.Random(1)
+    for _ in range(40):
+        text = " ".join(rng.choice(words) for _ in range(rng.randint(1, 40)))
+        mine = _langid._detector_class()(_langid._factory())
+        theirs = stock.create()
+        mine.append(text)
+        theirs.append(text)
+        assert _probabilities(mine) == _probabilities(theirs), text
