@@ -67,6 +67,17 @@ class Doc:
         return len(words) if words is not None else sum(self.sentence_word_counts)
 
     @cached_property
+    def lower(self) -> str:
+        """``text`` lower-cased with the same length (a character whose
+        lower case is longer, like "İ", is kept as it is), so offsets stay
+        valid. Shared by the zone scan and the language analysis."""
+        text = self.text
+        low = text.lower()
+        if len(low) != len(text):
+            low = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+        return low
+
+    @cached_property
     def zones(self) -> "Zones":
         """Zone of every line (headline, body, widget, footer, …); see
         ``audit.zones``."""

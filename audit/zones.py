@@ -76,6 +76,7 @@ line-shape grammars).
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -560,6 +561,17 @@ _TRAIL_SPLIT = regex.compile(r"\s*(?:[›»>|→·•]|\s/\s)\s*")
 _TRAIL_CHARS = frozenset("›»>|→·•")
 _TRAIL_STRONG_SEPS = ("›", "»", ">", "→")
 _DATE_HINT = regex.compile(r"\d|\bago\b|\byesterday\b|\btoday\b|\bjust now\b", regex.IGNORECASE)
+_ASCII_DIGIT = re.compile("[0-9]")
+
+
+def _date_hint(raw: str, low: str) -> bool:
+    """``_DATE_HINT.search(raw)``, skipped for the usual ASCII line that
+    holds none of its digits and words (``low``: ``raw`` lower-cased)."""
+    if low.isascii() and not (
+        "ago" in low or "today" in low or "yesterday" in low or "just now" in low or _ASCII_DIGIT.search(low)
+    ):
+        return False
+    return _DATE_HINT.search(raw) is not None
 
 _CLOSERS = "\"'\u201d\u2019\u00bb)]"
 _QUOTES = "\"'\u201c\u2018\u201e\u00ab\u201d\u2019"
@@ -787,7 +799,7 @@ def _intrinsic(raw: str, nwords: int, lex: Lexicon, doc: "Doc", at: int, hints: 
             if p is not None:
                 return (p.zone, p.kind, _STRONG), norm
         if nwords <= 16:
-            if _DATE_HINT.search(raw) and _PAGE_DATE.fullmatch(raw):
+            if _date_hint(raw, low) and _PAGE_DATE.fullmatch(raw):
                 if _ISO_FIELD.fullmatch(raw):
                     return ("metadata", "field", _STRONG), norm
                 strong = _HAS_PREFIX.match(raw) or _HAS_TIME_OR_REL.search(raw)
@@ -847,10 +859,7 @@ def _scan(doc: "Doc", lex: Lexicon) -> tuple[dict[int, Hit3], list[int]]:
     """One Aho-Corasick pass over the lower-cased text: lines holding a
     ``contains`` phrase ("All rights reserved") outside quoted speech, and
     the substring hints (bit flags) of every line."""
-    text = doc.text
-    low = text.lower()
-    if len(low) != len(text):  # a few characters lower-case to two
-        low = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+    low = doc.lower
     starts = [ls for ls, _ in doc.lines]
     hints = [0] * len(starts)
     found: dict[int, Hit3] = {}
@@ -945,10 +954,13 @@ def classify(doc: "Doc") -> Zones:
     contains, hints = _scan(doc, lex)
     lines: list[_Line] = []
     for i, (ls, le) in enumerate(doc.lines):
-        s, e = strip_span(text, ls, le)
-        if s == e:
-            lines.append(_Line(i, s, s, "", 0, "blank", "", None))
-            continue
+        if ls < le and not text[ls].isspace() and not text[le - 1].isspace():
+            s, e = ls, le  # the usual line: nothing to strip
+        else:
+            s, e = strip_span(text, ls, le)
+            if s == e:
+                lines.append(_Line(i, s, s, "", 0, "blank", "", None))
+                continue
         raw = text[s:e]
         if "  " in raw or "\t" in raw or "\u00a0" in raw:
             nwords = len(raw.split())

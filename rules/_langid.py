@@ -226,13 +226,15 @@ class Evidence:
 _FOLD = (("\u2019", "'"), ("\u2018", "'"), ("\n", " "), ("\r", " "), ("\t", " "), ("\u00a0", " "))
 
 
-def fold_lower(text: str) -> str:
+def fold_lower(text: str, low: str | None = None) -> str:
     """Lower-cased ``text`` of the same length (offsets stay valid), with
     typographic apostrophes folded to ``'`` and line breaks, tabs and
-    no-break spaces to plain spaces."""
-    low = text.lower()
-    if len(low) != len(text):
-        low = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+    no-break spaces to plain spaces. ``low``: ``text`` already lower-cased
+    that way (``Doc.lower``)."""
+    if low is None:
+        low = text.lower()
+        if len(low) != len(text):
+            low = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
     for a, b in _FOLD:
         if a in low:
             low = low.replace(a, b)
@@ -256,7 +258,7 @@ def folded(doc: Doc) -> str:
     language analysis and the calque matcher)."""
     low = doc.__dict__.get("_mtaudit_folded")
     if low is None:
-        low = doc.__dict__["_mtaudit_folded"] = fold_lower(doc.text)
+        low = doc.__dict__["_mtaudit_folded"] = fold_lower(doc.text, doc.lower)
     return low
 
 
