@@ -765,17 +765,18 @@ def _first_word(low: str) -> str:
     return ""
 
 
-def _intrinsic(raw: str, nwords: int, lex: Lexicon, doc: "Doc", at: int, hints: int) -> tuple[Hit3 | None, str]:
-    """What a non-blank line (starting at offset ``at``, substring ``hints``
-    from ``_scan``) says about itself, before its position is known, and
-    its normalised text when computed.
+def _intrinsic(
+    raw: str, low: str, nwords: int, lex: Lexicon, doc: "Doc", at: int, hints: int
+) -> tuple[Hit3 | None, str]:
+    """What a non-blank line ``raw`` (lower-cased: ``low``; starting at
+    offset ``at``; substring ``hints`` from ``_scan``) says about itself,
+    before its position is known, and its normalised text when computed.
 
     Cheap gates first: most body sentences are long, end with a full stop
     and reach only the few sentence-level checks (banners, captions, site
     blurbs, teasers)."""
     first = raw[0]
     starts_quote = first in _QUOTES
-    low = raw.lower()
     norm = ""
     if nwords <= 6 and "site" in low and _SOURCE_MARKER.fullmatch(raw):
         return ("source-marker", "source-marker", _STRONG), norm
@@ -952,6 +953,7 @@ def classify(doc: "Doc") -> Zones:
     text = doc.text
     lex = lexicon_for(doc)
     contains, hints = _scan(doc, lex)
+    lower, exact_lower = doc.lower, "\u0130" not in text
     lines: list[_Line] = []
     for i, (ls, le) in enumerate(doc.lines):
         if ls < le and not text[ls].isspace() and not text[le - 1].isspace():
@@ -966,7 +968,11 @@ def classify(doc: "Doc") -> Zones:
             nwords = len(raw.split())
         else:
             nwords = raw.count(" ") + 1
-        hit, norm = _intrinsic(raw, nwords, lex, doc, s, hints[i])
+        # The line lower-cased: a slice of the shared lower-cased text
+        # (equal to ``raw.lower()`` unless the text holds "İ", the one
+        # character whose lower case is two characters long).
+        low = lower[s:e] if exact_lower else raw.lower()
+        hit, norm = _intrinsic(raw, low, nwords, lex, doc, s, hints[i])
         if (hit is None or hit[2] != _STRONG) and i in contains and nwords <= 40 and raw[0] not in _QUOTES:
             hit = contains[i]
         lines.append(_Line(i, s, e, raw, nwords, _shape(raw, nwords), norm, hit))

@@ -387,3 +387,15 @@ def test_many_furniture_lines_are_linear() -> None:
     z = doc_of(text).zones
     assert sum(1 for _ in z.debris()) == 40_001
     assert time.perf_counter() - t0 < 5.0
+
+
+def test_text_with_dotted_capital_i_is_zoned_like_any_other():
+    # "İ" is the one character whose lower case is two characters long: the
+    # zone scan then lower-cases line by line instead of slicing the shared
+    # lower-cased text, with the same result.
+    page = "\n".join(
+        ["Updated: 3 hours ago", "Ferry service to İzmir resumes", "", LEAD, BODY, "Reporting by Jane Doe; editing by Ali Kaya"]
+    )
+    plain = page.replace("İ", "I")
+    assert [z for z, _ in zones(page)] == [z for z, _ in zones(plain)]
+    assert zone_map(page)["Updated: 3 hours ago"] == "dateline"
