@@ -75,15 +75,30 @@ class _SyllableCache(dict[str, int]):
     """word → syllables (pyphen hyphenation points + 1). A plain dict
     rather than ``lru_cache`` so ``sum(map(cache.__getitem__, words))``
     looks words up at C speed (about half the cost per word); misses are
-    computed by ``__missing__``. Cleared when it reaches ``MAX`` words so
-    memory stays bounded on corpora with huge vocabularies."""
+    computed by ``__missing__``.
 
-    MAX = 200_000
+    Memory stays bounded on corpora with huge vocabularies: at ``MAX``
+    words the cache becomes the previous generation (still consulted, so
+    the common words are not recomputed) and pyphen's own per-word cache,
+    which would otherwise grow with every distinct word of the corpus, is
+    emptied. Numbers (a vocabulary without end) skip pyphen: its English
+    patterns hold no digits, so a number has one syllable."""
+
+    MAX = 100_000
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.previous: dict[str, int] = {}
 
     def __missing__(self, word: str) -> int:
+        n = self.previous.get(word)
+        if n is None:
+            n = 1 if word.isdigit() else len(_pyphen().positions(word)) + 1
         if len(self) >= self.MAX:
+            self.previous = dict(self)
             self.clear()
-        n = self[word] = len(_pyphen().positions(word)) + 1
+            _pyphen().hd.cache.clear()
+        self[word] = n
         return n
 
 

@@ -166,3 +166,19 @@ def test_clean_corpus_has_no_style_findings():
     for art in [text] + text.split("\n\n\n\n"):
         doc = _doc(art, cfg)
         assert run_rules(doc, [get_rule("ST001"), get_rule("ST002")], cfg) == []
+
+
+def test_syllable_cache_stays_bounded_and_keeps_pyphen_counts(monkeypatch):
+    from rules import style
+
+    monkeypatch.setattr(style._SyllableCache, "MAX", 50)
+    cache = style._SyllableCache()
+    words = [f"{w}{k}" if k else w for k in range(3) for w in ("government", "extraordinary", "parliament")]
+    words += [str(n) for n in range(200)] + [f"minister{c}" for c in "abcdefghijklmnopqrstuvwxyz"] * 3
+    hyph = style._pyphen()
+    expected = {w: len(hyph.positions(w)) + 1 for w in words}
+    hyph.hd.cache.clear()
+    for w in words:
+        assert cache[w] == expected[w], w
+        assert len(cache) <= 50 and len(hyph.hd.cache) <= 50  # pyphen's own cache is emptied too
+    assert cache["2024"] == 1 and cache["government"] == 3
