@@ -568,7 +568,13 @@ class LangAnalysis:
 
 
 def expected_language(doc: Doc) -> str:
+    """The configured article language as a bare code (``en-GB`` → ``en``)."""
     lang = (doc.config.lang if doc.config is not None else "en") or "en"
+    return _bare_language(lang)
+
+
+@lru_cache(maxsize=64)
+def _bare_language(lang: str) -> str:
     return lang.lower().split("-")[0].split("_")[0]
 
 
