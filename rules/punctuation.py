@@ -21,7 +21,7 @@ import itertools
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
-from typing import Callable, Iterable, Iterator, TypeVar
+from typing import Callable, Iterable, Iterator, TypeVar, overload
 
 import regex
 
@@ -78,15 +78,45 @@ _TOKEN_LEFT = regex.compile(r"\S{0,%d}" % TOKEN_WINDOW, regex.REVERSE)
 _TOKEN_RIGHT = regex.compile(r"\S{0,%d}" % TOKEN_WINDOW)
 
 
-def capped(fn: Callable[[Doc], Iterable[Hit]]) -> Callable[[Doc], Iterator[Hit]]:
+RuleFn = Callable[[Doc], Iterable[Hit]]
+
+
+@overload
+def capped(fn: RuleFn) -> RuleFn: ...
+@overload
+def capped(*, when: Callable[[Doc], object]) -> Callable[[RuleFn], RuleFn]: ...
+def capped(
+    fn: RuleFn | None = None, *, when: Callable[[Doc], object] | None = None
+) -> RuleFn | Callable[[RuleFn], RuleFn]:
     """Limit a rule to :data:`MAX_HITS` findings per article (the rule's
-    generator is simply not resumed after that)."""
+    generator is simply not resumed after that).
 
-    @functools.wraps(fn)
-    def wrapper(doc: Doc) -> Iterator[Hit]:
-        return itertools.islice(fn(doc), MAX_HITS)
+    ``@capped(when=precheck)`` also gives the rule a cheap pre-check: while
+    ``precheck(doc)`` is false the rule has nothing to report and returns
+    an empty tuple without creating its generator, so on a clean article
+    it costs little more than the pre-check itself. The pre-check must be
+    true whenever the rule could yield a hit.
+    """
 
-    return wrapper
+    def decorate(f: RuleFn) -> RuleFn:
+        if when is None:
+
+            @functools.wraps(f)
+            def wrapper(doc: Doc) -> Iterable[Hit]:
+                return itertools.islice(f(doc), MAX_HITS)
+
+        else:
+            check = when
+
+            @functools.wraps(f)
+            def wrapper(doc: Doc) -> Iterable[Hit]:
+                if not check(doc):
+                    return ()
+                return itertools.islice(f(doc), MAX_HITS)
+
+        return wrapper
+
+    return decorate if fn is None else decorate(fn)
 
 
 def excerpt(s: str, limit: int = 40) -> str:
@@ -172,6 +202,93 @@ def ends_with_abbreviation(doc: Doc, dot: int) -> bool:
 def _starts_word(ch: str) -> bool:
     """Does ``ch`` begin a new word (so a fix must keep a space before it)?"""
     return ch.isalnum() or ch in "\u201c\u2018\u201e\u00ab(["
+
+
+# -- punctuation pre-check (shared by PU001, PU007, PU008, PU009, PU010) ------
+
+#: Upper-case letters, roughly (Latin, Greek, Cyrillic blocks): a cheap
+#: superset for PU008's pre-check; the real pattern decides.
+_UPPER_ROUGH = "A-Z\u00c0-\u00de\u0100-\u024f\u0370-\u03ff\u0400-\u042f"
+#: A mark followed by up to two closing quotes or brackets and a capital.
+_BEFORE_CAPITAL = "(?=[\"\u201d\u2019\u00bb)\\]]{0,2}[" + _UPPER_ROUGH + "])"
+
+
+def _mark_conditions(mark: str) -> dict[str, str]:
+    """Rule code → zero-width condition (written as seen from just after
+    ``mark``) under which that rule may find damage starting or ending at
+    ``mark``. Each condition holds wherever the rule's old per-rule
+    pre-check (one regular-expression scan per rule) matched, so it is a
+    pre-check of the same strength or weaker."""
+    m = re.escape(mark)
+    out: dict[str, str] = {}
+    if mark in ".,;:":
+        out["PU001"] = "(?=[.,;:!?])"  # "..", ".,", ",,", ":;" …
+    elif mark in "?!":
+        out["PU001"] = r"(?=\.)"  # "?.", "!."
+    if mark in ".,;:!?":
+        out["PU007"] = f"(?<= {m})"  # "Monday ,"
+    # PU008's own test wants a lower-case letter, a digit or %)] before the
+    # mark; anything but an ASCII capital or a space keeps this a superset
+    # while "U.S." stays out.
+    if mark in ".!?":
+        out["PU008"] = f"(?<=[^A-Z\\s]{m}){_BEFORE_CAPITAL}"  # "weeks.The"
+    elif mark in ",;":
+        out["PU008"] = f"(?<=[^A-Z\\s]{m})" + r"(?=[^\W\d_]{2})"  # "him,and"
+    if mark in "?!":
+        out["PU010"] = "(?=[!?])"  # "!!", "?!"
+    if mark == "-":
+        out["PU009"] = "(?<=[ \t]-)"  # "word - word"
+    return out
+
+
+#: One pattern per mark, matching the mark where any rule's condition holds,
+#: and one per (mark, rule). A pattern that starts with a literal character
+#: is scanned at C speed, so a clean article costs one quick pass per mark it
+#: contains instead of a dozen pattern scans.
+_MARK_GATES = tuple(
+    (
+        mark,
+        re.compile(re.escape(mark) + "(?:" + "|".join(conditions.values()) + ")"),
+        tuple((code, re.compile(re.escape(mark) + cond)) for code, cond in conditions.items()),
+    )
+    for mark, conditions in ((mark, _mark_conditions(mark)) for mark in ".,:-;?!")
+)
+_SPACE_LIKE_BEFORE_MARK = "\t\u00a0\u202f"
+
+
+def _punctuation_suspects(doc: Doc) -> frozenset[str]:
+    text = doc.text
+    found: set[str] = set()
+    for mark, any_rule, per_rule in _MARK_GATES:
+        if mark not in text:
+            continue
+        m = any_rule.search(text)
+        if m is None:
+            continue
+        # Nothing before the first match fulfils any condition.
+        for code, pattern in per_rule:
+            if code not in found and pattern.search(text, m.start()):
+                found.add(code)
+    if "PU007" not in found and any(c in text for c in _SPACE_LIKE_BEFORE_MARK):
+        found.add("PU007")  # a tab or no-break space may stand before any mark
+    return frozenset(found)
+
+
+def punctuation_suspects(doc: Doc) -> frozenset[str]:
+    """Codes of the rules among PU001, PU007, PU008, PU009 and PU010 that
+    may find something in the article (computed once per article). A rule
+    not named here has nothing to report."""
+    return cached(doc, "_pu_suspects", _punctuation_suspects)
+
+
+def _suspect(code: str) -> Callable[[Doc], bool]:
+    """The ``capped(when=…)`` pre-check of rule ``code``."""
+
+    def check(doc: Doc) -> bool:
+        return code in punctuation_suspects(doc)
+
+    check.__name__ = f"{code.lower()}_suspected"
+    return check
 
 
 # -- quote scan (shared by PU002, PU003, PU004, PU006) ------------------------
@@ -570,10 +687,6 @@ _PUNCT_RUN = regex.compile(
 )
 
 
-#: Cheap first test: patterns that start with a literal character are
-#: searched at C speed; only an article that has such a pair is scanned.
-_RUN_HINTS = tuple(re.compile(re.escape(c) + "[.,;:!?]") for c in ".,;:") + (re.compile(r"\?\."), re.compile(r"!\."))
-
 
 def _judge_run(run: str, nxt: str) -> tuple[str, str, bool] | None:
     """What is wrong with a run of punctuation: (message, fix, safe)."""
@@ -637,7 +750,7 @@ def _judge_run(run: str, nxt: str) -> tuple[str, str, bool] | None:
         "Yahoo!, the web portal, was sold.",
     ],
 )
-@capped
+@capped(when=_suspect("PU001"))
 def doubled_stop(doc: Doc) -> Iterator[Hit]:
     """Doubled full stop or comma, or a run of mixed sentence punctuation.
 
@@ -653,8 +766,6 @@ def doubled_stop(doc: Doc) -> Iterator[Hit]:
     ``abbreviations``.
     """
     text = doc.text
-    if not any(p.search(text) for p in _RUN_HINTS):
-        return
     n = len(text)
     for m in candidates(_PUNCT_RUN.finditer(text)):
         s, e = m.span()
@@ -987,8 +1098,6 @@ _SPACE_BEFORE = regex.compile(
 )
 
 
-_SPACE_HINT = re.compile(r" [,.;:!?]")
-
 
 @rule(
     code="PU007",
@@ -1012,7 +1121,7 @@ _SPACE_HINT = re.compile(r" [,.;:!?]")
         "- a bullet, then text.",
     ],
 )
-@capped
+@capped(when=_suspect("PU007"))
 def space_before_punctuation(doc: Doc) -> Iterator[Hit]:
     """Space before a comma, full stop, semicolon, colon, question or exclamation mark.
 
@@ -1022,8 +1131,6 @@ def space_before_punctuation(doc: Doc) -> Iterator[Hit]:
     fix removes the space.
     """
     text = doc.text
-    if not (_SPACE_HINT.search(text) or "\t" in text or "\u00a0" in text or "\u202f" in text):
-        return
     for m in candidates(_SPACE_BEFORE.finditer(text)):
         s, e = m.span()
         mark = text[e - 1]
@@ -1042,12 +1149,9 @@ _MISSING_SPACE = regex.compile(
 )
 
 
-#: Upper-case letters, roughly (Latin, Greek, Cyrillic blocks): a cheap
-#: superset for the pre-check; the real pattern decides.
-_UPPER_ROUGH = "A-Z\u00c0-\u00de\u0100-\u024f\u0370-\u03ff\u0400-\u042f"
-_MISSING_HINTS = tuple(
-    re.compile(re.escape(c) + "(?=[\"\u201d\u2019\u00bb)\\]]{0,2}[" + _UPPER_ROUGH + "])") for c in ".!?"
-) + tuple(re.compile(re.escape(c) + r"(?=[^\W\d_]{2})") for c in ",;")
+_MISSING_HINTS = tuple(re.compile(re.escape(c) + _BEFORE_CAPITAL) for c in ".!?") + tuple(
+    re.compile(re.escape(c) + r"(?=[^\W\d_]{2})") for c in ",;"
+)
 
 
 def _missing_space_hint(text: str) -> bool:
@@ -1089,7 +1193,7 @@ _ENTITY_BEFORE = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Z
         "He said &quot;the job is not done&quot; and left.",
     ],
 )
-@capped
+@capped(when=_suspect("PU008"))
 def missing_space_after_punctuation(doc: Doc) -> Iterator[Hit]:
     """Missing space after a sentence end, comma or semicolon (``weeks.The``, ``2008.Tensions``).
 
@@ -1116,7 +1220,6 @@ def missing_space_after_punctuation(doc: Doc) -> Iterator[Hit]:
 # -- PU009 -------------------------------------------------------------------
 
 _SPACED_HYPHEN = regex.compile(r"(?<=[^\s\-])[ \t]+(-{1,2})[ \t]+(?=[^\s\-])")
-_DASH_HINT = re.compile(" -")
 #: A wire-service dateline before the spaced hyphen that plain-text news
 #: feeds use there: an upper-case place, an optional date, an optional
 #: agency in brackets ("LONDON, June 3 (Reuters)", "BEIRUT (AP)").
@@ -1153,7 +1256,7 @@ DASHES = {"em": "\u2014", "en": "\u2013"}
         "BEIRUT (AP) - The talks resumed.",
     ],
 )
-@capped
+@capped(when=_suspect("PU009"))
 def spaced_hyphen_dash(doc: Doc) -> Iterator[Hit]:
     """Spaced hyphen (``word - word``) or double hyphen used as a dash.
 
@@ -1168,8 +1271,6 @@ def spaced_hyphen_dash(doc: Doc) -> Iterator[Hit]:
     applied automatically.
     """
     text = doc.text
-    if "-" not in text or not (_DASH_HINT.search(text) or "\t-" in text):
-        return
     style = doc.config.option("PU009", "dash", "em") if doc.config else "em"
     dash = DASHES.get(str(style), DASHES["em"])
     for m in candidates(_SPACED_HYPHEN.finditer(text)):
@@ -1188,8 +1289,6 @@ def spaced_hyphen_dash(doc: Doc) -> Iterator[Hit]:
 # -- PU010 -------------------------------------------------------------------
 
 _EXCLAIM = re.compile(r"[!?]{2,}")
-_BANG_HINT = re.compile(r"![!?]")
-_QUERY_HINT = re.compile(r"\?[!?]")
 
 
 @rule(
@@ -1205,7 +1304,7 @@ _QUERY_HINT = re.compile(r"\?[!?]")
     ],
     good=["We won! Who pays? Nobody knows.", "The film \u201cHelp!\u201d opened."],
 )
-@capped
+@capped(when=_suspect("PU010"))
 def repeated_exclamation(doc: Doc) -> Iterator[Hit]:
     """Repeated exclamation or question marks (``!!``, ``?!``, ``???``).
 
@@ -1215,8 +1314,6 @@ def repeated_exclamation(doc: Doc) -> Iterator[Hit]:
     mark; ``?!`` is left to the editor.
     """
     text = doc.text
-    if not (("!" in text and _BANG_HINT.search(text)) or ("?" in text and _QUERY_HINT.search(text))):
-        return
     for m in candidates(_EXCLAIM.finditer(text)):
         run = m.group()
         kinds = set(run)
