@@ -19,8 +19,9 @@ from __future__ import annotations
 import functools
 import itertools
 import re
+import sys
 from bisect import bisect_right
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Callable, Iterable, Iterator, TypeVar, overload
 
 import regex
@@ -324,19 +325,39 @@ class QuoteProblem:
     fix: Fix | None = None
 
 
-@dataclass(slots=True)
+#: Larger than any offset (for bisecting a list of spans by start).
+_END = sys.maxsize
+#: (pos, char, system, role) of a quote mark while scanning.
+_Mark = tuple[int, str, str, str]
+
+
 class QuoteScan:
     """Everything the quote rules need, computed in one pass per article."""
 
-    marks: list[QuoteMark] = field(default_factory=list)
-    glued: list[QuoteProblem] = field(default_factory=list)
-    stray: list[QuoteProblem] = field(default_factory=list)
-    unbalanced: list[QuoteProblem] = field(default_factory=list)
+    __slots__ = ("_mark_objects", "_marks", "glued", "stray", "unbalanced")
+
+    def __init__(self) -> None:
+        # The scan records marks as plain tuples, which cost a fraction of
+        # QuoteMark objects; only an article that mixes quote systems ever
+        # needs the objects (PU006), so ``marks`` builds them on demand.
+        self._marks: list[_Mark] = []
+        self._mark_objects: list[QuoteMark] | None = None
+        self.glued: list[QuoteProblem] = []
+        self.stray: list[QuoteProblem] = []
+        self.unbalanced: list[QuoteProblem] = []
+
+    @property
+    def marks(self) -> list[QuoteMark]:
+        """The double quotation marks that take part in quoting, in text order."""
+        if self._mark_objects is None:
+            self._mark_objects = [QuoteMark(*m) for m in self._marks]
+        return self._mark_objects
 
     def counts(self) -> dict[str, int]:
+        """How many marks of each quote system the article has."""
         out: dict[str, int] = {}
-        for m in self.marks:
-            out[m.system] = out.get(m.system, 0) + 1
+        for _pos, _char, system, _role in self._marks:
+            out[system] = out.get(system, 0) + 1
         return out
 
     def dominant(self) -> str | None:
@@ -429,6 +450,7 @@ def _scan_quotes(doc: Doc) -> QuoteScan:
     positions = char_positions(text, _QUOTE_CHARS)
     if not positions:
         return scan
+    marks = scan._marks
     paras = doc.paragraphs
     pi = 0
     ps, pe = paras[0]
@@ -437,12 +459,24 @@ def _scan_quotes(doc: Doc) -> QuoteScan:
     for i in positions:
         if i < skip_until:
             continue
-        if len(scan.glued) + len(scan.stray) + len(scan.unbalanced) >= MAX_HITS:
+        if (scan.glued or scan.stray or scan.unbalanced) and (
+            len(scan.glued) + len(scan.stray) + len(scan.unbalanced) >= MAX_HITS
+        ):
             break  # a degenerate text: what was found is enough
-        while i >= pe:
-            stack = _finish_paragraph(scan, text, paras, pi, stack)
-            pi += 1
-            ps, pe = paras[pi]
+        if i >= pe:
+            # Marks left open are judged paragraph by paragraph; with none
+            # open, jump straight to the paragraph holding the mark (the
+            # last one starting at or before it, then on if it ended).
+            while i >= pe and stack:
+                stack = _finish_paragraph(scan, text, paras, pi, stack)
+                pi += 1
+                ps, pe = paras[pi]
+            if i >= pe:
+                pi = bisect_right(paras, (i, _END), pi + 1) - 1
+                ps, pe = paras[pi]
+                while i >= pe:
+                    pi += 1
+                    ps, pe = paras[pi]
         c = text[i]
         nxt = text[i + 1] if i + 1 < pe else ""
         prev = text[i - 1] if i > ps else ""
@@ -454,6 +488,8 @@ def _scan_quotes(doc: Doc) -> QuoteScan:
             scan.glued.append(QuoteProblem(i, n, f"doubled quotation mark {excerpt(text[i:n])}", Fix(c, True)))
             skip_until = n
             nxt = text[n] if n < pe else ""
+        # The ``nxt == "."`` and ``nxt in ".,;:"`` tests below only skip
+        # calls to _glued_stop and _stray_open that would find nothing.
         if c == '"':
             if _is_prime(text, i):
                 continue
@@ -461,11 +497,11 @@ def _scan_quotes(doc: Doc) -> QuoteScan:
             if k is not None:
                 _close(scan, stack, k, i, c, STRAIGHT)
             elif _straight_role(text, i, ps, pe) == "close" and (not nxt or not nxt.isalnum()):
-                scan.marks.append(QuoteMark(i, c, STRAIGHT, "close"))
+                marks.append((i, c, STRAIGHT, "close"))
                 scan.unbalanced.append(QuoteProblem(i, i + 1, "closing quotation mark '\"' without an opening one"))
             else:
                 stack.append((i, c, STRAIGHT))
-                scan.marks.append(QuoteMark(i, c, STRAIGHT, "open"))
+                marks.append((i, c, STRAIGHT, "open"))
             _glued_stop(scan, text, i, pe)
         elif c == "\u201c":
             top = stack[-1][2] if stack else None
@@ -479,37 +515,42 @@ def _scan_quotes(doc: Doc) -> QuoteScan:
                 )
                 _close(scan, stack, len(stack) - 1, i, c, CURLY)
                 _glued_stop(scan, text, i, pe)
-            elif (stray := _stray_open(text, i, ps, pe)) is not None:
+            elif (not nxt or nxt in ".,;:") and (stray := _stray_open(text, i, ps, pe)) is not None:
                 skip_until = max(skip_until, _add_stray(scan, text, stray))
             else:
                 stack.append((i, c, CURLY))
-                scan.marks.append(QuoteMark(i, c, CURLY, "open"))
+                marks.append((i, c, CURLY, "open"))
         elif c == "\u201d":
-            k = _find_open(stack, (CURLY, LOW9))
-            if k is not None:
-                _close(scan, stack, k, i, c, stack[k][2])
-            elif (not prev or prev.isspace()) and nxt.isalnum():
-                # ”word — a closing mark typed as the opening one.
-                scan.unbalanced.append(
-                    QuoteProblem(i, i + 1, "closing quotation mark '\u201d' used as an opening one", Fix("\u201c", True))
-                )
-                stack.append((i, c, CURLY))
-                scan.marks.append(QuoteMark(i, c, CURLY, "open"))
-                continue
+            if stack and stack[-1][2] in (CURLY, LOW9):
+                # The common case, inlined: it closes the innermost mark.
+                marks.append((i, c, stack.pop()[2], "close"))
             else:
-                scan.marks.append(QuoteMark(i, c, CURLY, "close"))
-                scan.unbalanced.append(QuoteProblem(i, i + 1, "closing quotation mark '\u201d' without an opening one"))
+                k = _find_open(stack, (CURLY, LOW9))
+                if k is not None:
+                    _close(scan, stack, k, i, c, stack[k][2])
+                elif (not prev or prev.isspace()) and nxt.isalnum():
+                    # ”word — a closing mark typed as the opening one.
+                    scan.unbalanced.append(
+                        QuoteProblem(i, i + 1, "closing quotation mark '\u201d' used as an opening one", Fix("\u201c", True))
+                    )
+                    stack.append((i, c, CURLY))
+                    marks.append((i, c, CURLY, "open"))
+                    continue
+                else:
+                    marks.append((i, c, CURLY, "close"))
+                    scan.unbalanced.append(QuoteProblem(i, i + 1, "closing quotation mark '\u201d' without an opening one"))
             if nxt == "\u201c" and not _is_stray_at(text, i + 1, ps, pe, stack):
                 scan.glued.append(
                     QuoteProblem(i, i + 2, "closing and opening quotation marks glued together", Fix("\u201d \u201c", True))
                 )
-            _glued_stop(scan, text, i, pe)
+            if nxt == ".":
+                _glued_stop(scan, text, i, pe)
         elif c == "\u201e":
             if (stray := _stray_open(text, i, ps, pe)) is not None:
                 skip_until = max(skip_until, _add_stray(scan, text, stray))
             else:
                 stack.append((i, c, LOW9))
-                scan.marks.append(QuoteMark(i, c, LOW9, "open"))
+                marks.append((i, c, LOW9, "open"))
         elif c == "\u00ab":
             if stack and stack[-1][1] == "\u00bb":  # »…« (reversed guillemets)
                 _close(scan, stack, len(stack) - 1, i, c, GUILLEMET)
@@ -517,7 +558,7 @@ def _scan_quotes(doc: Doc) -> QuoteScan:
                 skip_until = max(skip_until, _add_stray(scan, text, stray))
             else:
                 stack.append((i, c, GUILLEMET))
-                scan.marks.append(QuoteMark(i, c, GUILLEMET, "open"))
+                marks.append((i, c, GUILLEMET, "open"))
         else:  # »
             if prev == " " and nxt == " " and "\u00ab" not in text[ps:pe]:
                 continue  # "Home » News » Local": a separator, not a quote
@@ -526,12 +567,13 @@ def _scan_quotes(doc: Doc) -> QuoteScan:
                 _close(scan, stack, k, i, c, GUILLEMET)
             elif (not prev or prev.isspace()) and nxt.isalnum():
                 stack.append((i, c, GUILLEMET))
-                scan.marks.append(QuoteMark(i, c, GUILLEMET, "open"))
+                marks.append((i, c, GUILLEMET, "open"))
             else:
-                scan.marks.append(QuoteMark(i, c, GUILLEMET, "close"))
+                marks.append((i, c, GUILLEMET, "close"))
                 scan.unbalanced.append(QuoteProblem(i, i + 1, "closing quotation mark '\u00bb' without an opening one"))
     _finish_paragraph(scan, text, paras, pi, stack)
-    scan.unbalanced.sort(key=lambda p: p.start)
+    if len(scan.unbalanced) > 1:
+        scan.unbalanced.sort(key=lambda p: p.start)
     return scan
 
 
@@ -595,7 +637,7 @@ def _close(scan: QuoteScan, stack: list[tuple[int, str, str]], k: int, i: int, c
     for s, ch, _sys in stack[k + 1 : k + 1 + MAX_NESTING]:
         scan.unbalanced.append(QuoteProblem(s, s + 1, f"quotation mark {ch!r} is never closed"))
     del stack[k:]
-    scan.marks.append(QuoteMark(i, c, system, "close"))
+    scan._marks.append((i, c, system, "close"))
 
 
 def _glued_stop(scan: QuoteScan, text: str, i: int, pe: int) -> None:
@@ -818,7 +860,7 @@ def doubled_stop(doc: Doc) -> Iterator[Hit]:
         "She said \u201cthe end\u201d...",
     ],
 )
-@capped
+@capped(when=lambda doc: quote_scan(doc).glued)
 def glued_quotes(doc: Doc) -> Iterator[Hit]:
     """Quotation marks glued to each other or to surplus punctuation.
 
@@ -853,7 +895,7 @@ def glued_quotes(doc: Doc) -> Iterator[Hit]:
         "He called it \u201cunprecedented\u201d.",
     ],
 )
-@capped
+@capped(when=lambda doc: quote_scan(doc).stray)
 def stray_opening_quote(doc: Doc) -> Iterator[Hit]:
     """Opening quotation mark at the end of a sentence or paragraph.
 
@@ -892,7 +934,7 @@ def stray_opening_quote(doc: Doc) -> Iterator[Hit]:
         "Home \u00bb News \u00bb Local",
     ],
 )
-@capped
+@capped(when=lambda doc: quote_scan(doc).unbalanced)
 def unbalanced_quotes(doc: Doc) -> Iterator[Hit]:
     """Quotation mark that is not closed, or closed without being opened, in its paragraph.
 
@@ -1006,6 +1048,12 @@ def unbalanced_brackets(doc: Doc) -> Iterator[Hit]:
 # -- PU006 -------------------------------------------------------------------
 
 
+def _mixed_quotes_possible(doc: Doc) -> bool:
+    """More than one double-quote system, or straight beside curly apostrophes?"""
+    text = doc.text
+    return len(quote_scan(doc).counts()) > 1 or ("'" in text and ("\u2019" in text or "\u2018" in text))
+
+
 @rule(
     code="PU006",
     name="mixed-quote-styles",
@@ -1032,7 +1080,7 @@ def unbalanced_brackets(doc: Doc) -> Iterator[Hit]:
         "\u201cHe told me \u2018never again\u2019,\u201d she said. The 6'2\" forward agreed.",
     ],
 )
-@capped
+@capped(when=_mixed_quotes_possible)
 def mixed_quote_styles(doc: Doc) -> Iterator[Hit]:
     """Quote marks from different systems in one article (straight and curly, „“ or «» beside “”).
 
