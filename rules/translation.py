@@ -1401,11 +1401,59 @@ _NUMBERS = re.compile(
 # text contains one of the hints (plain substring checks).
 _NUMBER_ABBR = re.compile(r"(?i)\d\s?(?P<abbr>mln|bln|mld|mlrd|mio|mrd|tys|thous|ths)(?!\w)")
 _ABBR_HINTS = ("mln", "bln", "mld", "mlrd", "mio", "mrd", "tys", "thous.", "ths.")
-# 100 EUR-sign / 100$: currency symbol after the amount. The symbol comes
-# first in the pattern (a rare character class: fast scan), the digit is
-# checked behind it.
-_CURRENCY_AFTER = re.compile(r"(?P<cursym>[\u20ac$\u00a3\u20bd\u20b4])(?:(?<=\d.)|(?<=\d\s.))(?![\d\w])")
-_HAS_DIGIT = re.compile(r"\d")
+# 100 EUR-sign / 100$: currency symbol after the amount. One pattern per
+# symbol, each searched only when the symbol occurs at all (``in``): a
+# literal first character is a fast scan, a character class is not.
+_CURRENCY_SYMBOLS = "\u20ac$\u00a3\u20bd\u20b4"
+_CURRENCY_AFTER = {
+    sym: re.compile(r"(?P<cursym>" + re.escape(sym) + r")(?:(?<=\d.)|(?<=\d\s.))(?![\d\w])") for sym in _CURRENCY_SYMBOLS
+}
+
+# -- the cheap gate in front of ``_NUMBERS`` and ``_NUMBER_ABBR``
+#
+# On clean English most articles have numbers but none in a source format,
+# and ``_NUMBERS``/``_NUMBER_ABBR`` (stdlib ``re``, which tries every digit)
+# cost more than all the rest of MT005. ``_NUMBER_GATE`` is a necessary
+# condition, searched with the ``regex`` module (much faster at skipping to
+# an ASCII digit): when it finds nothing, neither pattern can match. Each
+# branch is a loosened copy of a ``_NUMBERS`` alternative:
+#
+# * ``\d`` is the ``regex`` module's (a superset of ``re``'s: checked over
+#   every code point by the tests), ``_GATE_SPACE`` adds ``re``'s extra
+#   ``\s`` characters (``\x1c``-``\x1f``) to ``regex``'s ``\s``;
+# * negative look-arounds only use ASCII digits (``[0-9]``), which ``re``'s
+#   ``\d`` contains, so they never reject more than the original;
+# * ``(?i)`` letters are spelled out with every character ``re`` matches
+#   them to (``s``: ``\u017f``, ``i``: ``\u0130``/``\u0131``);
+# * a number starts at an ASCII digit that no ASCII letter, digit or
+#   ``_.,/:#-`` precedes (``re``'s look-behind forbids more).
+#
+# ``thousand`` and ``o'clock`` are found as plain substrings of the folded
+# text instead (see ``_numbers_possible``). tests/test_translation.py holds
+# the gate against the plain patterns on generated text.
+_GATE_SPACE = r"[\s\x1c-\x1f]"
+_NUMBER_GATE = regex.compile(
+    r"[0-9](?<![0-9A-Za-z_.,/:#-][0-9])(?:"
+    r"(?<=0),\d{1,3}(?![0-9,])"  # zerocomma
+    r"|\d{0,2}(?:"
+    r"\.(?:\d{3}[.,]\d"  # dotcomma, dotmulti
+    r"|\d00" + _GATE_SPACE + r"|"  # dotone
+    r"[0-9]{1,2}\.(?:19|20)\d\d)"  # date
+    r"|,\d{1,2}(?![0-9,])"  # deccomma
+    r"|[ \u00a0\u202f]\d{3}(?![0-9])"  # spaced
+    r"))"
+)
+# ``\d\s?(?:mln|...)`` from an ASCII digit (consumed to the end of its run,
+# so each run is tried once), or from any other digit. Two patterns: one
+# starting with an alternation would not skip ahead fast.
+_GATE_ABBR = (
+    _GATE_SPACE + r"?(?:[Mm](?:[Ll](?:[NnDd]|[Rr][Dd])|[Ii\u0130\u0131][Oo]|[Rr][Dd])|[Bb][Ll][Nn]"
+    r"|[Tt](?:[Yy][Ss\u017f]|[Hh](?:[Oo][Uu])?[Ss\u017f]))"
+)
+_ABBR_GATES = (
+    regex.compile(r"[0-9](?<![0-9][0-9])[0-9]*+" + _GATE_ABBR),
+    regex.compile(r"[^\x00-\x7f](?<=\d)" + _GATE_ABBR),
+)
 _DECIMAL_UNITS = frozenset(
     [
         "percent",
@@ -1510,6 +1558,24 @@ def _thousand_fix(num: str) -> Fix | None:
     return Fix(f"{int(value):,}", safe=True)
 
 
+def _numbers_possible(text: str, low: str) -> bool:
+    """False only when ``_NUMBERS`` cannot match ``text`` (``low`` is its
+    folded copy): the gate above, plus ``thousand``/``o'clock``, which
+    ``(?i)`` lets be spelled with ``\u017f`` for ``s`` (the folded text
+    holds every other spelling in lower case)."""
+    return (
+        _NUMBER_GATE.search(text) is not None
+        or "thousand" in low
+        or "o'clock" in low
+        or ("\u017f" in text and "thou\u017fand" in low)
+    )
+
+
+def _abbr_possible(text: str) -> bool:
+    """False only when ``_NUMBER_ABBR`` cannot match ``text``."""
+    return any(gate.search(text) for gate in _ABBR_GATES)
+
+
 def _kind(m: Any) -> str:
     kind = m.lastgroup
     return "dotone" if kind == "noun" else kind
@@ -1520,14 +1586,18 @@ def number_issues(doc: Doc) -> list[NumberIssue]:
         return []
     def compute(d: Doc) -> list[NumberIssue]:
         text = d.text
-        if not _HAS_DIGIT.search(text):
+        low = _langid.folded(d)
+        matches: list[tuple[tuple[int, int], str, Any]] = []
+        if _numbers_possible(text, low):
+            matches = [((m.start(_kind(m)) - 1, m.end(_kind(m))), _kind(m), m) for m in _NUMBERS.finditer(text)]
+        for sym in _CURRENCY_SYMBOLS:
+            if sym in text:
+                matches += [(m.span("cursym"), "cursym", m) for m in _CURRENCY_AFTER[sym].finditer(text)]
+        if _abbr_possible(text) and any(h in low for h in _ABBR_HINTS):
+            matches += [(m.span("abbr"), "abbr", m) for m in _NUMBER_ABBR.finditer(text)]
+        if not matches:
             return []
         out: list[NumberIssue] = []
-        matches = [((m.start(_kind(m)) - 1, m.end(_kind(m))), _kind(m), m) for m in _NUMBERS.finditer(text)]
-        matches += [(m.span("cursym"), "cursym", m) for m in _CURRENCY_AFTER.finditer(text)]
-        low = _langid.folded(d)
-        if any(h in low for h in _ABBR_HINTS):
-            matches += [(m.span("abbr"), "abbr", m) for m in _NUMBER_ABBR.finditer(text)]
         matches.sort(key=lambda x: x[0])
         for (s, e), kind, m in matches:
             value = text[s:e]

@@ -3,11 +3,16 @@ source-language annotator."""
 
 from __future__ import annotations
 
+import re
+import sys
 import time
 from collections import Counter
 from pathlib import Path
 
 import pytest
+import regex
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from audit.config import Config
 from audit.doc import Doc
@@ -15,7 +20,7 @@ from audit.engine import apply_fixes, audit_article
 from audit.engine import make_plan as _make_plan
 from audit.model import Article
 from audit.registry import get_rule
-from rules import translation
+from rules import _langid, translation
 from rules.translation import expand, load_calques, parse_calque, source_language
 
 from .helpers import run_rule
@@ -333,3 +338,92 @@ def test_translation_rules_stay_quiet_for_other_expected_languages():
 
 def test_family_module_constants_are_documented():
     assert translation.__doc__ and "MT005" in translation.__doc__
+
+
+# -- MT005 fast gate ------------------------------------------------------------------------------
+#
+# ``_NUMBER_GATE``/``_ABBR_GATES`` (``regex`` module) decide whether the stdlib
+# patterns run at all: they must find something whenever those would.
+
+_ALL_CHARS = "".join(map(chr, range(sys.maxunicode + 1)))
+
+
+def test_gate_character_classes_contain_the_stdlib_ones():
+    # The gate's \d and whitespace are supersets of ``re``'s (Unicode
+    # versions of the two modules may differ).
+    assert set(re.findall(r"\d", _ALL_CHARS)) <= set(regex.findall(r"\d", _ALL_CHARS))
+    assert set(re.findall(r"\s", _ALL_CHARS)) <= set(regex.findall(translation._GATE_SPACE, _ALL_CHARS))
+
+
+def test_gate_knows_every_spelling_the_stdlib_ignorecase_accepts():
+    # Each letter of each gated word replaced by every character ``re``'s
+    # (?i) matches it to.
+    words = ["mln", "bln", "mld", "mlrd", "mio", "mrd", "tys", "thous", "ths", "thousand", "o'clock"]
+    for word in words:
+        for i, letter in enumerate(word):
+            for c in set(re.findall("(?i)" + re.escape(letter), _ALL_CHARS)):
+                text = "15 " + word[:i] + c + word[i + 1 :] + " left"
+                if translation._NUMBERS.search(text):
+                    assert translation._numbers_possible(text, _langid.fold_lower(text)), text
+                if translation._NUMBER_ABBR.search(text):
+                    assert translation._abbr_possible(text), text
+                    assert translation._abbr_possible(text.replace("15 ", "1\u0663")), text
+
+
+_NUMBER_PIECES = list("0123456789.,  \u00a0\u202f\t\n\x1c\x85%$\u20ac\u00a3\u20bd\u20b4-/:#_'\u2019xAe") + [
+    "\u0663", "\uff15", "\u07c0", "\u00b2", "\u2155", "thousand", "THOU\u017fAND", "Thousand", "o'clock",
+    "O\u2019CLOCK", "o\u2018clock", "mln", "M\u0130O", "m\u0131o", "ty\u017f", "ths", "Thous", "mrd", "bln",
+    "mld", "mlrd", "ths.", "thous.", "people", "flats", " percent", " per cent", " bn", "000", "00", "19", "20",
+    "2023", "1.500", "0,5", "50 000", "24.09.", "15", "23", "24.09.2023", "1.10.1999", "3.4.20",
+]
+number_texts = st.lists(st.sampled_from(_NUMBER_PIECES), max_size=40).map("".join)
+# Dense: mostly digits and separators, short.
+dense_number_texts = st.lists(st.sampled_from(list("0123456789.,  \u00a0x") + ["\u0663", "people", "%"]), max_size=14).map(
+    "".join
+)
+
+
+@settings(max_examples=3000, deadline=None, suppress_health_check=list(HealthCheck))
+@given(st.one_of(number_texts, dense_number_texts))
+def test_number_gate_never_hides_a_match(text):
+    low = _langid.fold_lower(text)
+    if translation._NUMBERS.search(text):
+        assert translation._numbers_possible(text, low)
+    if translation._NUMBER_ABBR.search(text):
+        assert translation._abbr_possible(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "It rose by 2,5 billion.",
+        "A share of 0,123 went.",
+        "It cost 1.234,56 euros.",
+        "Some 1.234.567 voted.",
+        "It built 1.500 flats.",
+        "Some 50 000 people.",
+        "Some 150\u00a0000 people.",
+        "About 50 thousand came.",
+        "About 1,5 thousand came.",
+        "On 24.09.2023 it began.",
+        "On 1.1.1999 it began.",
+        "At 15 o'clock it began.",
+        "At 23 O\u2019CLOCK it began.",
+    ],
+)
+def test_number_gate_passes_each_source_format(text):
+    assert translation._NUMBERS.search(text)
+    assert translation._numbers_possible(text, _langid.fold_lower(text))
+    # The same with the last digit an Arabic-Indic one, where ``\\d`` allows it.
+    last = max(i for i, c in enumerate(text) if c.isdigit())
+    other = text[:last] + "\u0662" + text[last + 1 :]
+    if translation._NUMBERS.search(other):
+        assert translation._numbers_possible(other, _langid.fold_lower(other))
+
+
+@settings(max_examples=1000, deadline=None, suppress_health_check=list(HealthCheck))
+@given(number_texts)
+def test_currency_patterns_find_what_one_class_pattern_finds(text):
+    one = re.compile(r"[\u20ac$\u00a3\u20bd\u20b4](?:(?<=\d.)|(?<=\d\s.))(?![\d\w])")
+    split = sorted(m.span() for p in translation._CURRENCY_AFTER.values() for m in p.finditer(text))
+    assert split == [m.span() for m in one.finditer(text)]
