@@ -1012,6 +1012,11 @@ def _scan_brackets(doc: Doc) -> list[tuple[int, str]]:
     return out
 
 
+def _bracket_problems(doc: Doc) -> list[tuple[int, str]]:
+    """Unbalanced brackets of the article (computed once per article)."""
+    return cached(doc, "_pu_brackets", _scan_brackets)
+
+
 @rule(
     code="PU005",
     name="unbalanced-brackets",
@@ -1031,7 +1036,7 @@ def _scan_brackets(doc: Doc) -> list[tuple[int, str]]:
         "Great news :) said the post.",
     ],
 )
-@capped
+@capped(when=lambda doc: _bracket_problems(doc))
 def unbalanced_brackets(doc: Doc) -> Iterator[Hit]:
     """Parenthesis or bracket that is not closed, or closed without being opened, in its paragraph.
 
@@ -1041,7 +1046,7 @@ def unbalanced_brackets(doc: Doc) -> Iterator[Hit]:
     escape codes are not counted; hard-wrapped lines continue the
     paragraph.
     """
-    for i, message in cached(doc, "_pu_brackets", _scan_brackets):
+    for i, message in _bracket_problems(doc):
         yield Hit(i, i + 1, message)
 
 
@@ -1372,7 +1377,11 @@ def repeated_exclamation(doc: Doc) -> Iterator[Hit]:
 # -- PU011 -------------------------------------------------------------------
 
 _LETTER_SPACED = regex.compile(r"(?<![\p{L}\p{N}\p{M}'\u2019.\-])\p{L}(?: \p{L}){2,}(?![\p{L}\p{N}\p{M}'\u2019\-])")
-_LETTER_SPACED_HINT = re.compile(r" [^\W\d_] [^\W\d_](?!\w)")
+#: Cheap first test: a space, one letter, a space and a letter that ends a
+#: word (" N A"). Written to fail fast after most spaces: "any character,
+#: then a space" rules out ordinary words before the letter tests, which the
+#: look-behind makes only where that shape was found.
+_LETTER_SPACED_HINT = re.compile(r" . [^\W\d_](?!\w)(?<= [^\W\d_] [^\W\d_])")
 _SINGLE_LETTER_WORDS = frozenset("aAI")
 
 
@@ -1394,7 +1403,7 @@ _SINGLE_LETTER_WORDS = frozenset("aAI")
         "Is it a I or a 1?",
     ],
 )
-@capped
+@capped(when=lambda doc: _LETTER_SPACED_HINT.search(doc.text))
 def letter_spaced_word(doc: Doc) -> Iterator[Hit]:
     """Word written with spaces between its letters (``N A T O``).
 
@@ -1404,8 +1413,6 @@ def letter_spaced_word(doc: Doc) -> Iterator[Hit]:
     single letters in a row are reported (a run of three made of ``a``,
     ``A`` and ``I`` only is not). The fix removes the spaces.
     """
-    if not _LETTER_SPACED_HINT.search(doc.text):
-        return
     for m in candidates(_LETTER_SPACED.finditer(doc.text)):
         word = m.group()
         letters = word.replace(" ", "")
@@ -1420,6 +1427,18 @@ def letter_spaced_word(doc: Doc) -> Iterator[Hit]:
 _SYMBOL_LINE = regex.compile(r"[\p{P}\p{S}](?:[ \t]{0,4}[\p{P}\p{S}]){2,200}")
 _ELLIPSIS_LINE = regex.compile(r"[\[(]?(?:\.[ \t]?){3}[\])]?|[\[(]?\u2026[\])]?")
 _SECTION_BREAK = regex.compile(r"(?:\*[ \t]*){3}|\u2042|(?:#[ \t]*){3}")
+#: Cheap first test for a symbol line: a line whose first two marks (at most
+#: four spaces apart) are neither letters, digits nor spaces. ``[^\w\s]|_``
+#: holds every character of ``[\p{P}\p{S}]``; ``[^\S\n]*`` keeps each try
+#: within one line, so the scan stays linear on runs of blank lines.
+_SYMBOL_LINE_HEAD = r"[^\S\n]*(?:[^\w\s]|_)[ \t]{0,4}(?:[^\w\s]|_)"
+_FIRST_SYMBOL_LINE = re.compile(_SYMBOL_LINE_HEAD)
+_LATER_SYMBOL_LINE = re.compile("\n" + _SYMBOL_LINE_HEAD)
+
+
+def _may_have_symbol_line(doc: Doc) -> bool:
+    text = doc.text
+    return _FIRST_SYMBOL_LINE.match(text) is not None or _LATER_SYMBOL_LINE.search(text) is not None
 
 
 @rule(
@@ -1439,7 +1458,7 @@ _SECTION_BREAK = regex.compile(r"(?:\*[ \t]*){3}|\u2042|(?:#[ \t]*){3}")
         "\u201cWe won!\u201d\nThe fans cheered.",
     ],
 )
-@capped
+@capped(when=_may_have_symbol_line)
 def symbol_line(doc: Doc) -> Iterator[Hit]:
     """Line made only of symbols or punctuation (``-----``, ``=====``, ``* * *``).
 
