@@ -20,7 +20,7 @@ import html.entities
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Iterator
+from typing import Callable, Iterator
 
 import ftfy
 import ftfy.badness
@@ -46,7 +46,7 @@ from .punctuation import MAX_HITS, SpanIndex, cached, candidates, capped, styled
     bad=["Caf⟦\udce9⟧ owners met on Monday.", "The price was ⟦\udc80\udc81⟧ high."],
     good=["Plain UTF-8 text with Vu\u010di\u0107 and Z\u00fcrich."],
 )
-@capped
+@capped(when=lambda doc: doc.article.decode_errors)
 def undecodable_bytes(doc: Doc) -> Iterator[Hit]:
     """Input bytes that were not valid UTF-8 (replaced by U+FFFD on reading).
 
@@ -65,12 +65,43 @@ def undecodable_bytes(doc: Doc) -> Iterator[Hit]:
 def utf8(doc: Doc) -> bytes:
     """The article as UTF-8 bytes (once per article): single-byte searches
     on it are the family's cheapest test for non-ASCII character ranges."""
-    return cached(doc, "_en_utf8", lambda d: d.text.encode("utf-8", "surrogatepass"))
+    return cached(doc, "_en_utf8", _encode)
 
 
-def _has_any(text: str, chars: str) -> bool:
-    """Does ``text`` contain any of ``chars``? (one fast ``in`` per char)."""
-    return any(c in text for c in chars)
+def _encode(doc: Doc) -> bytes:
+    return doc.text.encode("utf-8", "surrogatepass")
+
+
+#: Bytes of printable ASCII, tab and line breaks: text made only of them
+#: cannot hold any of the damage the character-level rules look for.
+_PLAIN_ASCII = bytes(range(0x20, 0x7F)) + b"\t\n\r"
+
+
+def _unusual_chars(doc: Doc) -> frozenset[str]:
+    # Deleting the plain ASCII bytes from the UTF-8 form (one C-level pass)
+    # leaves whole UTF-8 sequences of everything else, usually a few dozen
+    # bytes; decoded, they are the article's unusual characters in order.
+    rest = utf8(doc).translate(None, _PLAIN_ASCII)
+    return frozenset(rest.decode("utf-8", "surrogatepass")) if rest else frozenset()
+
+
+def unusual_chars(doc: Doc) -> frozenset[str]:
+    """The distinct characters of the article other than printable ASCII,
+    tab and line breaks (computed once per article). The family's rules
+    test it with set operations instead of scanning the text for the
+    characters they need (invisible, bidi, control, Cyrillic or Greek
+    characters, mojibake pairs), so a clean article pays for one pass."""
+    return cached(doc, "_en_unusual", _unusual_chars)
+
+
+def _any_of(chars: str) -> Callable[[Doc], bool]:
+    """Pre-check: does the article contain any of ``chars``?"""
+    wanted = frozenset(chars)
+
+    def check(doc: Doc) -> bool:
+        return not wanted.isdisjoint(unusual_chars(doc))
+
+    return check
 
 
 # -- mojibake scan (shared by EN002, EN003, EN009) ----------------------------
@@ -79,10 +110,36 @@ def _has_any(text: str, chars: str) -> bool:
 #: Windows-1252 (Â Ã â Ð …), followed by one that a continuation byte
 #: becomes (€ ™ ‚ © ¼ C1 controls …). Clean English text almost never has
 #: such a pair; mojibake always does.
-_MOJIBAKE_HINT = regex.compile(
-    "[\u00c2-\u00f4][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc"
-    "\u2013\u2014\u2018-\u201a\u201c-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]"
+_MOJIBAKE_LEAD = "\u00c2-\u00f4"
+_MOJIBAKE_FOLLOW = (
+    "\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc"
+    "\u2013\u2014\u2018-\u201a\u201c-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122"
 )
+_MOJIBAKE_HINT = regex.compile(f"[{_MOJIBAKE_LEAD}][{_MOJIBAKE_FOLLOW}]")
+
+
+def _class_chars(ranges: str) -> frozenset[str]:
+    """The characters of a character class body made of literals and ``a-z`` ranges."""
+    out: set[str] = set()
+    k = 0
+    while k < len(ranges):
+        if k + 2 < len(ranges) and ranges[k + 1] == "-":
+            out.update(map(chr, range(ord(ranges[k]), ord(ranges[k + 2]) + 1)))
+            k += 3
+        else:
+            out.add(ranges[k])
+            k += 1
+    return frozenset(out)
+
+
+_MOJIBAKE_LEAD_CHARS = _class_chars(_MOJIBAKE_LEAD)
+_MOJIBAKE_FOLLOW_CHARS = _class_chars(_MOJIBAKE_FOLLOW)
+
+
+def _may_have_mojibake(doc: Doc) -> bool:
+    """Does the article hold both halves of a mojibake pair (anywhere)?"""
+    chars = unusual_chars(doc)
+    return not chars.isdisjoint(_MOJIBAKE_LEAD_CHARS) and not chars.isdisjoint(_MOJIBAKE_FOLLOW_CHARS)
 #: Mojibake never contains ASCII whitespace (continuation bytes are >= 0x80),
 #: so a damaged stretch is cut at it; the window bounds the cost.
 MOJIBAKE_WINDOW = 64
@@ -136,7 +193,7 @@ _MOJIBAKE_HINT_UTF8 = re.compile(
 def _scan_mojibake(doc: Doc) -> list[Mojibake]:
     text = doc.text
     out: list[Mojibake] = []
-    if text.isascii():
+    if not _may_have_mojibake(doc):
         return out
     data = utf8(doc)
     if b"\xc3" not in data or not _MOJIBAKE_HINT_UTF8.search(data):
@@ -200,7 +257,7 @@ _REPLACEMENT = regex.compile("\ufffd+")
     bad=["The talks in Pri⟦\ufffd⟧tina resumed.", "He said it was ⟦\ufffd\ufffd⟧ over."],
     good=["The talks in Pri\u0161tina resumed.", "Caf\udce9 owners met on Monday."],
 )
-@capped
+@capped(when=lambda doc: "\ufffd" in doc.text)
 def replacement_character(doc: Doc) -> Iterator[Hit]:
     """U+FFFD replacement character in the stored text.
 
@@ -210,8 +267,6 @@ def replacement_character(doc: Doc) -> Iterator[Hit]:
     reported by EN001 and mojibake that ftfy can read by EN003, not here.
     """
     text = doc.text
-    if "\ufffd" not in text:
-        return
     known = SpanIndex(
         [(s, e) for s, e, _m in doc.article.decode_errors] + [(m.start, m.end) for m in mojibake_spans(doc)]
     )
@@ -242,7 +297,7 @@ def replacement_character(doc: Doc) -> Iterator[Hit]:
         "S\u00e3o Paulo, \u00c5land and Ni\u0161 are places; \u00d0 is a letter.",
     ],
 )
-@capped
+@capped(when=_may_have_mojibake)
 def mojibake(doc: Doc) -> Iterator[Hit]:
     """Mojibake: UTF-8 text decoded with the wrong encoding (``itâ€™s``, ``â‚¬40``).
 
@@ -420,7 +475,7 @@ def _unescape(entity: str) -> str:
         "The code &foo; is not an entity, nor is & alone.",
     ],
 )
-@capped
+@capped(when=lambda doc: "&" in doc.text)
 def html_entity(doc: Doc) -> Iterator[Hit]:
     """HTML entity left in the text (``&amp;``, ``&quot;``, ``&#8217;``, ``&nbsp;``).
 
@@ -432,8 +487,6 @@ def html_entity(doc: Doc) -> Iterator[Hit]:
     tags such as ``&lt;p&gt;`` are reported by EN005.
     """
     text = doc.text
-    if "&" not in text:
-        return
     tags = SpanIndex((t.start, t.end) for t in html_tags(doc) if text.startswith("&lt;", t.start))
     for m in candidates(_ENTITY.finditer(text)):
         s, e = m.span()
@@ -470,7 +523,7 @@ def html_entity(doc: Doc) -> Iterator[Hit]:
         "If a<b and c>d then the rule holds.",
     ],
 )
-@capped
+@capped(when=html_tags)
 def html_tag(doc: Doc) -> Iterator[Hit]:
     """Leftover HTML tag or comment (``<p>``, ``</div>``, ``<br/>``, ``&lt;p&gt;``).
 
@@ -535,7 +588,7 @@ def _decode_escape(raw: str) -> tuple[str, bool] | None:
         "The regex \\d+ matches digits.",
     ],
 )
-@capped
+@capped(when=lambda doc: "\\" in doc.text)
 def escape_sequence(doc: Doc) -> Iterator[Hit]:
     """Literal escape sequence in the text (``\\u2019``, ``\\xe2\\x80\\x99``, ``\\n``, ``\\"``).
 
@@ -546,8 +599,6 @@ def escape_sequence(doc: Doc) -> Iterator[Hit]:
     where they cannot be part of a Windows path (``C:\\new``).
     """
     text = doc.text
-    if "\\" not in text:
-        return
     n = len(text)
     for m in candidates(_ESCAPE.finditer(text)):
         s, e = m.span()
@@ -626,7 +677,7 @@ def _legit_invisible(run: str, before: str, after: str, context: str) -> bool:
         "Plain text with Vu\u010di\u0107 and Z\u00fcrich.",
     ],
 )
-@capped
+@capped(when=_any_of(_INVISIBLE_CHARS))
 def invisible_character(doc: Doc) -> Iterator[Hit]:
     """Invisible character in the text: zero-width space or joiner, soft hyphen, BOM, stray direction mark.
 
@@ -637,8 +688,6 @@ def invisible_character(doc: Doc) -> Iterator[Hit]:
     marks next to right-to-left text, are left alone. The fix deletes them.
     """
     text = doc.text
-    if text.isascii() or not _has_any(text, _INVISIBLE_CHARS):
-        return
     n = len(text)
     for m in candidates(_INVISIBLE.finditer(text)):
         s, e = m.span()
@@ -678,7 +727,7 @@ _BIDI_NAMES = {
     ],
     good=["Plain text, even with \u05e2\u05d1\u05e8\u05d9\u05ea and \u0627\u0644\u0639\u0631\u0628\u064a\u0629 words."],
 )
-@capped
+@capped(when=_any_of(_BIDI_CHARS))
 def bidi_control(doc: Doc) -> Iterator[Hit]:
     """Bidirectional embedding, override or isolate control (U+202A–U+202E, U+2066–U+2069).
 
@@ -688,8 +737,6 @@ def bidi_control(doc: Doc) -> Iterator[Hit]:
     right-to-left words display correctly without them.
     """
     text = doc.text
-    if text.isascii() or not _has_any(text, _BIDI_CHARS):
-        return
     for m in candidates(_BIDI.finditer(text)):
         names = ", ".join(f"{_BIDI_NAMES[c]} (U+{ord(c):04X})" for c in sorted(set(m.group())))
         yield Hit(m.start(), m.end(), f"bidirectional control character: {names}", Fix("", True))
@@ -700,19 +747,15 @@ def bidi_control(doc: Doc) -> Iterator[Hit]:
 _CONTROL = re.compile(r"\x1b\[[0-9;?]{0,20}[A-Za-z]|[\x00-\x08\x0b\x0c\x0e-\x1a\x1c-\x1f\x7f-\x9f]+|\x1b|\r(?!\n)")
 _C0_CHARS = re.compile(r"[\x00-\x1f\x7f]+")
 _C1_CHARS = re.compile(r"[\x80-\x9f]")
-#: Every byte but the C0 controls (and DEL) that EN009 reports.
-_NOT_C0 = bytes(b for b in range(256) if not (b < 0x20 or b == 0x7F) or b in (0x09, 0x0A, 0x0D))
-_C1_UTF8 = re.compile(rb"\xc2[\x80-\x9f]")
+#: The C0 controls (but tab and line breaks), DEL and the C1 controls.
+_CONTROL_CHARS = frozenset(chr(c) for c in (*range(0x20), *range(0x7F, 0xA0))) - frozenset("\t\n\r")
 
 
 def _may_have_controls(doc: Doc) -> bool:
     text = doc.text
     if "\r" in text and text.count("\r") != text.count("\r\n"):
         return True
-    data = utf8(doc)
-    if data.translate(None, _NOT_C0):
-        return True
-    return b"\xc2" in data and _C1_UTF8.search(data) is not None
+    return not _CONTROL_CHARS.isdisjoint(unusual_chars(doc))
 
 
 @rule(
@@ -730,7 +773,7 @@ def _may_have_controls(doc: Doc) -> bool:
     ],
     good=["Tabs\tand Windows line ends\r\nare fine.", "it\u00e2\u0080\u0099s mojibake, reported by EN003"],
 )
-@capped
+@capped(when=_may_have_controls)
 def control_character(doc: Doc) -> Iterator[Hit]:
     """C0 or C1 control character, terminal escape code or lone carriage return.
 
@@ -742,8 +785,6 @@ def control_character(doc: Doc) -> Iterator[Hit]:
     for (``\\x92`` → ``’``). C1 bytes inside mojibake are left to EN003.
     """
     text = doc.text
-    if not _may_have_controls(doc):
-        return
     moji = SpanIndex((mj.start, mj.end) for mj in mojibake_spans(doc))
     n = len(text)
     for m in candidates(_CONTROL.finditer(text)):
@@ -786,8 +827,6 @@ def control_character(doc: Doc) -> Iterator[Hit]:
 # -- EN010 -------------------------------------------------------------------
 
 _CYRILLIC_GREEK = regex.compile(r"[\p{Cyrillic}\p{Greek}]+")
-#: UTF-8 lead bytes of the Greek, Cyrillic and Greek Extended blocks.
-_CYRILLIC_GREEK_LEADS = (b"\xcd", b"\xce", b"\xcf", b"\xd0", b"\xd1", b"\xd2", b"\xd3", b"\xd4", b"\xe1")
 _LATIN = regex.compile(r"\p{Latin}")
 _CYRILLIC = regex.compile(r"\p{Cyrillic}")
 _GREEK = regex.compile(r"\p{Greek}")
@@ -821,6 +860,10 @@ def _script(c: str) -> str | None:
     return None
 
 
+def _has_cyrillic_or_greek(doc: Doc) -> bool:
+    return _CYRILLIC_GREEK.search("".join(unusual_chars(doc))) is not None
+
+
 @rule(
     code="EN010",
     name="mixed-script-word",
@@ -839,7 +882,7 @@ def _script(c: str) -> str | None:
         "The \u0394-variant and \u03c0r\u00b2 formula.",
     ],
 )
-@capped
+@capped(when=_has_cyrillic_or_greek)
 def mixed_script_word(doc: Doc) -> Iterator[Hit]:
     """Word mixing Latin with Cyrillic or Greek look-alike letters (``Kоsovo`` with a Cyrillic ``о``).
 
@@ -852,11 +895,6 @@ def mixed_script_word(doc: Doc) -> Iterator[Hit]:
     lexicon ``homoglyphs`` (``U+XXXX x`` entries).
     """
     text = doc.text
-    if text.isascii():
-        return
-    data = utf8(doc)
-    if not any(b in data for b in _CYRILLIC_GREEK_LEADS) or not _CYRILLIC_GREEK.search(text):
-        return
     extra = tuple(str(x) for x in doc.lexicon("homoglyphs"))
     tables = _homoglyph_tables(extra)
     n = len(text)
@@ -934,7 +972,7 @@ def _vocabulary(doc: Doc) -> frozenset[str]:
         "The word\u00a0choice was odd.",
     ],
 )
-@capped
+@capped(when=lambda doc: "\u00a0" in doc.text)
 def word_breaking_nbsp(doc: Doc) -> Iterator[Hit]:
     """No-break space inside a word (``Kos\\u00a0ovo``).
 
@@ -946,8 +984,6 @@ def word_breaking_nbsp(doc: Doc) -> Iterator[Hit]:
     fix joins the word.
     """
     text = doc.text
-    if "\u00a0" not in text:
-        return
     vocab: frozenset[str] | None = None
     n = len(text)
     for m in candidates(_NBSP_IN_WORD.finditer(text)):
