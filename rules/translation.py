@@ -214,13 +214,26 @@ def _thaw(entry: Any) -> Any:
 
 @lru_cache(maxsize=8)
 def _automaton(extra: tuple[Any, ...]) -> tuple[Any, tuple[Calque, ...]]:
-    """Aho–Corasick automaton over every expanded phrase of the lexicon plus
-    the user's extra entries. Later entries win on identical phrases."""
+    """The Aho–Corasick automaton of the family's one pass over the folded
+    text (see ``_scan``), and the calque entries its values point to.
+
+    Keys: every expanded phrase of the lexicon plus the user's extra entries
+    (later entries win on identical phrases), every known name in lower
+    case (MT003/MT004 check the case on the original text), and MT005's
+    hint words. Each value is ``(length, calque index or -1, names, is a
+    number hint)``.
+    """
     entries = load_calques() + tuple(parse_calque(_thaw(x)) for x in extra)
-    auto = ahocorasick.Automaton()
+    calques: dict[str, int] = {}
     for idx, entry in enumerate(entries):
         for phrase in expand(entry.pattern):
-            auto.add_word(phrase, (len(phrase), idx))
+            calques[phrase] = idx
+    names: dict[str, list[str]] = {}
+    for ent in load_entities():
+        names.setdefault(_langid.fold_lower(ent.name), []).append(ent.name)
+    auto = ahocorasick.Automaton()
+    for key in sorted(set(calques) | set(names) | set(_NUMBER_HINTS)):
+        auto.add_word(key, (len(key), calques.get(key, -1), tuple(names.get(key, ())), key in _NUMBER_HINTS))
     auto.make_automaton()
     return auto, entries
 
@@ -228,6 +241,57 @@ def _automaton(extra: tuple[Any, ...]) -> tuple[Any, tuple[Calque, ...]]:
 def _calques_for(doc: Doc) -> tuple[Any, tuple[Calque, ...]]:
     extra = doc.lexicon("calques")
     return _automaton(tuple(_freeze(x) for x in extra) if extra else ())
+
+
+@dataclass(frozen=True, slots=True)
+class _Scan:
+    """What the family's pass over the folded text found (``_scan``)."""
+
+    #: word-bounded calque phrases: ``(start, -end, entry index)``
+    calques: list[tuple[int, int, int]]
+    #: case-sensitive, bounded known names: ``(start, -end, name)``
+    names: list[tuple[int, int, str]]
+    #: MT005 hint words present in the folded text
+    number_hints: frozenset[str]
+
+
+def _scan(doc: Doc) -> _Scan:
+    """One Aho–Corasick pass over the folded text for MT002 (calques),
+    MT003/MT004 (known names) and MT005 (hint words), instead of three
+    scans. A name occurs case-sensitively in ``doc.text`` only where its
+    lower-case form occurs in the folded text (same offsets), so the pass
+    finds every candidate and the original text confirms it."""
+
+    def compute(d: Doc) -> _Scan:
+        auto, _ = _calques_for(d)
+        low = _langid.folded(d)
+        text = d.text
+        n = len(low)
+        calques: list[tuple[int, int, int]] = []
+        names: list[tuple[int, int, str]] = []
+        hints: set[str] = set()
+        for end, (length, idx, key_names, hint) in auto.iter(low):
+            s, e = end - length + 1, end + 1
+            if idx >= 0 and not (
+                (_is_word_char(low[s]) and s > 0 and _is_word_char(low[s - 1]))
+                or (_is_word_char(low[e - 1]) and e < n and _is_word_char(low[e]))
+            ):
+                calques.append((s, -e, idx))
+            for name in key_names:
+                if not text.startswith(name, s):
+                    continue
+                if s > 0 and (text[s - 1].isalnum() or text[s - 1] in "-."):
+                    continue
+                if e < n and text[e].isalnum():
+                    continue
+                if name[-1] != "." and e < n and text[e] == "." and e + 1 < n and text[e + 1].isalpha():
+                    continue  # "U.S.A" vs "US.": part of a dotted abbreviation
+                names.append((s, -e, name))
+            if hint:
+                hints.add(low[s:e])
+        return _Scan(calques, names, frozenset(hints))
+
+    return doc.memo("_mt_scan", compute)
 
 
 _PREV_WORD = re.compile(r"([\w'-]+)[^\w]*$")
@@ -269,17 +333,11 @@ def calque_matches(doc: Doc) -> list[CalqueMatch]:
         return []
 
     def compute(d: Doc) -> list[CalqueMatch]:
-        auto, entries = _calques_for(d)
+        found = _scan(d).calques
+        if not found:
+            return []
+        _, entries = _calques_for(d)
         low = _langid.folded(d)
-        n = len(low)
-        found: list[tuple[int, int, int]] = []
-        for end, (length, idx) in auto.iter(low):
-            s, e = end - length + 1, end + 1
-            if _is_word_char(low[s]) and s > 0 and _is_word_char(low[s - 1]):
-                continue
-            if _is_word_char(low[e - 1]) and e < n and _is_word_char(low[e]):
-                continue
-            found.append((s, -e, idx))
         out: list[CalqueMatch] = []
         last = -1
         for s, neg_e, idx in sorted(found):
@@ -396,18 +454,16 @@ def load_entities() -> tuple[Entity, ...]:
 
 
 @cache
-def _entity_automaton() -> tuple[Any, dict[str, Entity], frozenset[str]]:
-    auto = ahocorasick.Automaton()
+def _entity_tables() -> tuple[dict[str, Entity], frozenset[str]]:
+    """Entities by name, and every word of their names and demonyms."""
     by_name: dict[str, Entity] = {}
     place_words: set[str] = set()
     for ent in load_entities():
         by_name[ent.name] = ent
-        auto.add_word(ent.name, ent.name)
         place_words.update(ent.name.replace(".", " ").split())
         for dem in ent.demonyms:
             place_words.update(dem.split())
-    auto.make_automaton()
-    return auto, by_name, frozenset(place_words)
+    return by_name, frozenset(place_words)
 
 
 @dataclass(frozen=True, slots=True)
@@ -424,19 +480,10 @@ def entity_hits(doc: Doc) -> list[EntityHit]:
         return []
 
     def compute(d: Doc) -> list[EntityHit]:
-        auto, by_name, _ = _entity_automaton()
-        text = d.text
-        n = len(text)
-        found = []
-        for end, name in auto.iter(text):
-            s, e = end - len(name) + 1, end + 1
-            if s > 0 and (text[s - 1].isalnum() or text[s - 1] in "-."):
-                continue
-            if e < n and text[e].isalnum():
-                continue
-            if name[-1] != "." and e < n and text[e] == "." and e + 1 < n and text[e + 1].isalpha():
-                continue  # "U.S.A" vs "US.": part of a dotted abbreviation
-            found.append((s, -e, name))
+        found = _scan(d).names
+        if not found:
+            return []
+        by_name, _ = _entity_tables()
         out: list[EntityHit] = []
         last = -1
         for s, neg_e, name in sorted(found):
@@ -1101,7 +1148,7 @@ def personified_entities(doc: Doc) -> list[PersonifiedEntity]:
         hits = entity_hits(d)
         if not hits:
             return []
-        _, _, place_words = _entity_automaton()
+        _, place_words = _entity_tables()
         missing: set[int] | None = None
         out: list[PersonifiedEntity] = []
         done: set[int] = set()
@@ -1401,6 +1448,10 @@ _NUMBERS = re.compile(
 # text contains one of the hints (plain substring checks).
 _NUMBER_ABBR = re.compile(r"(?i)\d\s?(?P<abbr>mln|bln|mld|mlrd|mio|mrd|tys|thous|ths)(?!\w)")
 _ABBR_HINTS = ("mln", "bln", "mld", "mlrd", "mio", "mrd", "tys", "thous.", "ths.")
+#: Words whose presence in the folded text ``_scan`` reports: the abbreviation
+#: hints, and ``thousand``/``o'clock`` for ``_numbers_possible`` (``(?i)``
+#: lets ``s`` be ``\u017f``, which lower-casing keeps).
+_NUMBER_HINTS = frozenset(_ABBR_HINTS + ("thousand", "thou\u017fand", "o'clock"))
 # 100 EUR-sign / 100$: currency symbol after the amount. One pattern per
 # symbol, each searched only when the symbol occurs at all (``in``): a
 # literal first character is a fast scan, a character class is not.
@@ -1558,16 +1609,15 @@ def _thousand_fix(num: str) -> Fix | None:
     return Fix(f"{int(value):,}", safe=True)
 
 
-def _numbers_possible(text: str, low: str) -> bool:
-    """False only when ``_NUMBERS`` cannot match ``text`` (``low`` is its
-    folded copy): the gate above, plus ``thousand``/``o'clock``, which
-    ``(?i)`` lets be spelled with ``\u017f`` for ``s`` (the folded text
-    holds every other spelling in lower case)."""
+def _numbers_possible(text: str, hints: frozenset[str]) -> bool:
+    """False only when ``_NUMBERS`` cannot match ``text``: the gate above,
+    or ``thousand``/``o'clock`` among the hint words of its folded text
+    (every ``(?i)`` spelling of them folds to one of the ``_NUMBER_HINTS``)."""
     return (
         _NUMBER_GATE.search(text) is not None
-        or "thousand" in low
-        or "o'clock" in low
-        or ("\u017f" in text and "thou\u017fand" in low)
+        or "thousand" in hints
+        or "thou\u017fand" in hints
+        or "o'clock" in hints
     )
 
 
@@ -1586,14 +1636,14 @@ def number_issues(doc: Doc) -> list[NumberIssue]:
         return []
     def compute(d: Doc) -> list[NumberIssue]:
         text = d.text
-        low = _langid.folded(d)
+        hints = _scan(d).number_hints
         matches: list[tuple[tuple[int, int], str, Any]] = []
-        if _numbers_possible(text, low):
+        if _numbers_possible(text, hints):
             matches = [((m.start(_kind(m)) - 1, m.end(_kind(m))), _kind(m), m) for m in _NUMBERS.finditer(text)]
         for sym in _CURRENCY_SYMBOLS:
             if sym in text:
                 matches += [(m.span("cursym"), "cursym", m) for m in _CURRENCY_AFTER[sym].finditer(text)]
-        if _abbr_possible(text) and any(h in low for h in _ABBR_HINTS):
+        if not hints.isdisjoint(_ABBR_HINTS) and _abbr_possible(text):
             matches += [(m.span("abbr"), "abbr", m) for m in _NUMBER_ABBR.finditer(text)]
         if not matches:
             return []

@@ -9,6 +9,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
+import ahocorasick
 import pytest
 import regex
 from hypothesis import HealthCheck, given, settings
@@ -20,7 +21,8 @@ from audit.engine import apply_fixes, audit_article
 from audit.engine import make_plan as _make_plan
 from audit.model import Article
 from audit.registry import get_rule
-from rules import _langid, translation
+from rules import translation
+from rules._langid import fold_lower
 from rules.translation import expand, load_calques, parse_calque, source_language
 
 from .helpers import run_rule
@@ -348,6 +350,12 @@ def test_family_module_constants_are_documented():
 _ALL_CHARS = "".join(map(chr, range(sys.maxunicode + 1)))
 
 
+def _numbers_possible(text: str) -> bool:
+    """The gate as MT005 runs it (hint words from the family's scan)."""
+    doc = Doc(Article(id="x", text=text), Config())
+    return translation._numbers_possible(text, translation._scan(doc).number_hints)
+
+
 def test_gate_character_classes_contain_the_stdlib_ones():
     # The gate's \d and whitespace are supersets of ``re``'s (Unicode
     # versions of the two modules may differ).
@@ -364,7 +372,7 @@ def test_gate_knows_every_spelling_the_stdlib_ignorecase_accepts():
             for c in set(re.findall("(?i)" + re.escape(letter), _ALL_CHARS)):
                 text = "15 " + word[:i] + c + word[i + 1 :] + " left"
                 if translation._NUMBERS.search(text):
-                    assert translation._numbers_possible(text, _langid.fold_lower(text)), text
+                    assert _numbers_possible(text), text
                 if translation._NUMBER_ABBR.search(text):
                     assert translation._abbr_possible(text), text
                     assert translation._abbr_possible(text.replace("15 ", "1\u0663")), text
@@ -386,9 +394,8 @@ dense_number_texts = st.lists(st.sampled_from(list("0123456789.,  \u00a0x") + ["
 @settings(max_examples=3000, deadline=None, suppress_health_check=list(HealthCheck))
 @given(st.one_of(number_texts, dense_number_texts))
 def test_number_gate_never_hides_a_match(text):
-    low = _langid.fold_lower(text)
     if translation._NUMBERS.search(text):
-        assert translation._numbers_possible(text, low)
+        assert _numbers_possible(text)
     if translation._NUMBER_ABBR.search(text):
         assert translation._abbr_possible(text)
 
@@ -413,12 +420,12 @@ def test_number_gate_never_hides_a_match(text):
 )
 def test_number_gate_passes_each_source_format(text):
     assert translation._NUMBERS.search(text)
-    assert translation._numbers_possible(text, _langid.fold_lower(text))
+    assert _numbers_possible(text)
     # The same with the last digit an Arabic-Indic one, where ``\\d`` allows it.
     last = max(i for i, c in enumerate(text) if c.isdigit())
     other = text[:last] + "\u0662" + text[last + 1 :]
     if translation._NUMBERS.search(other):
-        assert translation._numbers_possible(other, _langid.fold_lower(other))
+        assert _numbers_possible(other)
 
 
 @settings(max_examples=1000, deadline=None, suppress_health_check=list(HealthCheck))
@@ -427,3 +434,54 @@ def test_currency_patterns_find_what_one_class_pattern_finds(text):
     one = re.compile(r"[\u20ac$\u00a3\u20bd\u20b4](?:(?<=\d.)|(?<=\d\s.))(?![\d\w])")
     split = sorted(m.span() for p in translation._CURRENCY_AFTER.values() for m in p.finditer(text))
     assert split == [m.span() for m in one.finditer(text)]
+
+
+# -- the family's one scan ---------------------------------------------------------------------------
+#
+# ``_scan`` finds known names through their lower-case forms in the folded
+# text; the reference is the plain case-sensitive search of the original text.
+
+
+def _reference_entity_hits(text: str) -> list[tuple[int, int, str]]:
+    auto = ahocorasick.Automaton()
+    for ent in translation.load_entities():
+        auto.add_word(ent.name, ent.name)
+    auto.make_automaton()
+    n = len(text)
+    found = []
+    for end, name in auto.iter(text):
+        s, e = end - len(name) + 1, end + 1
+        if s > 0 and (text[s - 1].isalnum() or text[s - 1] in "-."):
+            continue
+        if e < n and text[e].isalnum():
+            continue
+        if name[-1] != "." and e < n and text[e] == "." and e + 1 < n and text[e + 1].isalpha():
+            continue
+        found.append((s, -e, name))
+    out, last = [], -1
+    for s, neg_e, name in sorted(found):
+        if s >= last:
+            out.append((s, -neg_e, name))
+            last = -neg_e
+    return out
+
+
+_NAME_PIECES = [
+    "United States", "UNITED STATES", "united states", "United\nStates", "United  States", "U.S.", "U.S.A", "US",
+    "us", "UN", "Un", "EU", "Kremlin", "Netherlands", "Niger", "Nigeria", "Congo", "the", " ", "\n", ".", "-", "'",
+    "\u2019", "x", "A", "\u0130", "\u03a3", "\u00df", "\u1e9e", "\ufb01", "ab", "Gaza Strip", "West Bank", "European Union",
+]
+
+
+@settings(max_examples=1500, deadline=None, suppress_health_check=list(HealthCheck))
+@given(st.lists(st.sampled_from(_NAME_PIECES), max_size=30).map("".join))
+def test_scan_finds_the_same_names_as_a_case_sensitive_search(text):
+    doc = Doc(Article(id="x", text=text), Config())
+    got = [(h.start, h.end, h.entity.name) for h in translation.entity_hits(doc)]
+    assert got == _reference_entity_hits(text)
+
+
+def test_shipped_names_lower_case_without_changing_length():
+    # ``_scan`` relies on a name's folded form being as long as the name.
+    for ent in translation.load_entities():
+        assert len(fold_lower(ent.name)) == len(ent.name), ent.name
