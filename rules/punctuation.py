@@ -214,32 +214,44 @@ _UPPER_ROUGH = "A-Z\u00c0-\u00de\u0100-\u024f\u0370-\u03ff\u0400-\u042f"
 _BEFORE_CAPITAL = "(?=[\"\u201d\u2019\u00bb)\\]]{0,2}[" + _UPPER_ROUGH + "])"
 
 
-def _mark_conditions(mark: str) -> dict[str, str]:
+def _mark_conditions(mark: str) -> tuple[dict[str, str], dict[str, str]]:
     """Rule code → zero-width condition (written as seen from just after
     ``mark``) under which that rule may find damage starting or ending at
-    ``mark``. Each condition holds wherever the rule's old per-rule
-    pre-check (one regular-expression scan per rule) matched, so it is a
-    pre-check of the same strength or weaker."""
+    ``mark``: conditions on what precedes the mark, and conditions on what
+    follows it (all of which want something other than a space there).
+    Each condition holds wherever the rule's old per-rule pre-check (one
+    regular-expression scan per rule) matched, so it is a pre-check of the
+    same strength or weaker."""
     m = re.escape(mark)
-    out: dict[str, str] = {}
-    if mark in ".,;:":
-        out["PU001"] = "(?=[.,;:!?])"  # "..", ".,", ",,", ":;" …
-    elif mark in "?!":
-        out["PU001"] = r"(?=\.)"  # "?.", "!."
+    before: dict[str, str] = {}
+    after: dict[str, str] = {}
     if mark in ".,;:!?":
-        out["PU007"] = f"(?<= {m})"  # "Monday ,"
+        before["PU007"] = f"(?<= {m})"  # "Monday ,"
+    if mark == "-":
+        before["PU009"] = "(?<=[ \t]-)"  # "word - word"
+    if mark in ".,;:":
+        after["PU001"] = "(?=[.,;:!?])"  # "..", ".,", ",,", ":;" …
+    elif mark in "?!":
+        after["PU001"] = r"(?=\.)"  # "?.", "!."
     # PU008's own test wants a lower-case letter, a digit or %)] before the
     # mark; anything but an ASCII capital or a space keeps this a superset
     # while "U.S." stays out.
     if mark in ".!?":
-        out["PU008"] = f"(?<=[^A-Z\\s]{m}){_BEFORE_CAPITAL}"  # "weeks.The"
+        after["PU008"] = f"{_BEFORE_CAPITAL}(?<=[^A-Z\\s]{m})"  # "weeks.The"
     elif mark in ",;":
-        out["PU008"] = f"(?<=[^A-Z\\s]{m})" + r"(?=[^\W\d_]{2})"  # "him,and"
+        after["PU008"] = r"(?=[^\W\d_]{2})" + f"(?<=[^A-Z\\s]{m})"  # "him,and"
     if mark in "?!":
-        out["PU010"] = "(?=[!?])"  # "!!", "?!"
-    if mark == "-":
-        out["PU009"] = "(?<=[ \t]-)"  # "word - word"
-    return out
+        after["PU010"] = "(?=[!?])"  # "!!", "?!"
+    return before, after
+
+
+def _any_condition(mark: str, before: dict[str, str], after: dict[str, str]) -> re.Pattern[str]:
+    """The mark where any of the conditions holds. Most marks are followed
+    by a space, which one ``(?!\\s)`` rules out for all "after" conditions."""
+    options = list(before.values())
+    if after:
+        options.append(r"(?!\s)(?:" + "|".join(after.values()) + ")")
+    return re.compile(re.escape(mark) + "(?:" + "|".join(options) + ")")
 
 
 #: One pattern per mark, matching the mark where any rule's condition holds,
@@ -249,17 +261,19 @@ def _mark_conditions(mark: str) -> dict[str, str]:
 _MARK_GATES = tuple(
     (
         mark,
-        re.compile(re.escape(mark) + "(?:" + "|".join(conditions.values()) + ")"),
-        tuple((code, re.compile(re.escape(mark) + cond)) for code, cond in conditions.items()),
+        _any_condition(mark, before, after),
+        tuple((code, re.compile(re.escape(mark) + cond)) for code, cond in (before | after).items()),
     )
-    for mark, conditions in ((mark, _mark_conditions(mark)) for mark in ".,:-;?!")
+    for mark, (before, after) in ((mark, _mark_conditions(mark)) for mark in ".,:-;?!")
 )
+#: Besides a plain space (see PU007's condition), a tab or a no-break space
+#: may stand before a mark.
 _SPACE_LIKE_BEFORE_MARK = "\t\u00a0\u202f"
 
 
-def _punctuation_suspects(doc: Doc) -> frozenset[str]:
+def _punctuation_suspects(doc: Doc) -> dict[str, int]:
     text = doc.text
-    found: set[str] = set()
+    first: dict[str, int] = {}
     for mark, any_rule, per_rule in _MARK_GATES:
         if mark not in text:
             continue
@@ -268,17 +282,21 @@ def _punctuation_suspects(doc: Doc) -> frozenset[str]:
             continue
         # Nothing before the first match fulfils any condition.
         for code, pattern in per_rule:
-            if code not in found and pattern.search(text, m.start()):
-                found.add(code)
-    if "PU007" not in found and any(c in text for c in _SPACE_LIKE_BEFORE_MARK):
-        found.add("PU007")  # a tab or no-break space may stand before any mark
-    return frozenset(found)
+            hit = pattern.search(text, m.start())
+            if hit is not None and hit.start() < first.get(code, _END):
+                first[code] = hit.start()
+    for c in _SPACE_LIKE_BEFORE_MARK:
+        i = text.find(c)
+        if i != -1 and i < first.get("PU007", _END):
+            first["PU007"] = i
+    return first
 
 
-def punctuation_suspects(doc: Doc) -> frozenset[str]:
-    """Codes of the rules among PU001, PU007, PU008, PU009 and PU010 that
-    may find something in the article (computed once per article). A rule
-    not named here has nothing to report."""
+def punctuation_suspects(doc: Doc) -> dict[str, int]:
+    """The rules among PU001, PU007, PU008, PU009 and PU010 that may find
+    something in the article, each with the offset of the first mark (for
+    PU007 also: tab or no-break space) where its condition holds (computed
+    once per article). A rule not named here has nothing to report."""
     return cached(doc, "_pu_suspects", _punctuation_suspects)
 
 
@@ -1145,6 +1163,7 @@ def mixed_quote_styles(doc: Doc) -> Iterator[Hit]:
 
 # -- PU007, PU008 ------------------------------------------------------------
 
+_SPACES_BEFORE_MARK = " " + _SPACE_LIKE_BEFORE_MARK
 _SPACE_BEFORE = regex.compile(
     r"(?<=[\p{L}\p{N}\p{M}%\u201d\u2019\")\]])[ \t\u00a0\u202f]+"
     r"(?:[,;](?![\d)(])|\.(?![.\p{L}\p{N}]| \.)|:(?=\s|$|[\"\u201c\u201d])|[!?](?=\s|$|[\"\u201d\u2019)\]!?]))"
@@ -1184,7 +1203,13 @@ def space_before_punctuation(doc: Doc) -> Iterator[Hit]:
     fix removes the space.
     """
     text = doc.text
-    for m in candidates(_SPACE_BEFORE.finditer(text)):
+    # Every match is a run of spaces before a mark: the run holding the
+    # first space-like character before a mark is where the first match
+    # can start at the earliest, so the scan starts there.
+    start = punctuation_suspects(doc)["PU007"]
+    while start > 0 and text[start - 1] in _SPACES_BEFORE_MARK:
+        start -= 1
+    for m in candidates(_SPACE_BEFORE.finditer(text, start)):
         s, e = m.span()
         mark = text[e - 1]
         if mark == ":" and text[s - 1].isdigit():
