@@ -38,7 +38,7 @@ import re
 import sys
 from dataclasses import dataclass, field, replace
 from json.decoder import scanstring
-from typing import IO, Any, Callable, Iterator
+from typing import IO, Any, Callable, Iterable, Iterator
 
 from .atomic import AtomicFile
 from .config import Config
@@ -347,11 +347,12 @@ class CsvRecord:
         return s
 
 
-def csv_records(lines: Iterator[str]) -> Iterator[CsvRecord]:
+def csv_records(lines: Iterable[str | None], limit: int | None = None) -> Iterator[CsvRecord]:
     """Split CSV text into raw records with field spans, following the csv
     module's default dialect (``strict=False``): a record ends at an
     unquoted ``\r``, ``\n`` or ``\r\n``; text after a closing quote is
-    kept in the field (marked irregular)."""
+    kept in the field (marked irregular). A record growing past ``limit``
+    characters raises ``RecordTooLong`` (with the line it starts on)."""
     START, FIELD, QUOTED, AFTER_QUOTE, TAIL = range(5)
     pieces: list[str] = []
     fields: list[CsvField] = []
@@ -366,7 +367,14 @@ def csv_records(lines: Iterator[str]) -> Iterator[CsvRecord]:
         pieces, fields, base, state, started = [], [], 0, START, False
         return rec
 
+    line_no = 0
+    record_line = 1  # where the record being read starts
+
     for whole in lines:
+        assert whole is not None  # no ``overflow`` here: an overlong line raised
+        line_no += 1
+        if not pieces:
+            record_line = line_no
         seg = whole
         while seg:
             i, n = 0, len(seg)
@@ -422,10 +430,13 @@ def csv_records(lines: Iterator[str]) -> Iterator[CsvRecord]:
             if stop < 0:
                 pieces.append(seg)
                 base += n
+                if limit is not None and base > limit:
+                    raise RecordTooLong(record_line)
                 break
             k = stop + 2 if seg.startswith("\r\n", stop) else stop + 1
             pieces.append(seg[:k])
             yield finish()
+            record_line = line_no
             seg = seg[k:]
     if pieces:
         end = base
@@ -618,9 +629,17 @@ class Fixer:
             self._error(InputError(job.shown, None, f"cannot read file: {exc.strerror or exc}"))
             return False
         lineno = 0
+        limit = self.ropts.max_record_bytes
+
+        def copy_through(piece: str) -> None:
+            emit(piece, piece)
+
         try:
-            for line in _physical_lines(fh):
+            for line in _physical_lines(fh, limit, copy_through):
                 lineno += 1
+                if line is None:  # already copied through, piece by piece
+                    self._error(InputError(job.shown, lineno, f"record longer than the {limit}-byte limit; copied unchanged"))
+                    continue
                 body = line
                 bom = ""
                 if lineno == 1 and body.startswith("\ufeff"):
@@ -628,8 +647,8 @@ class Fixer:
                 if not body.strip():
                     emit(line, line)
                     continue
-                if len(body) > self.ropts.max_record_bytes:
-                    self._error(InputError(job.shown, lineno, f"record longer than the {self.ropts.max_record_bytes}-byte limit; copied unchanged"))
+                if len(body) > limit:
+                    self._error(InputError(job.shown, lineno, f"record longer than the {limit}-byte limit; copied unchanged"))
                     emit(line, line)
                     continue
                 try:
@@ -678,7 +697,8 @@ class Fixer:
         reader_items = read_csv(src, self.ropts, id_prefix=job.id_prefix)
         failed: InputError | None = None
         try:
-            records = csv_records(_physical_lines(fh))
+            limit = self.ropts.max_record_bytes
+            records = csv_records(_physical_lines(fh, limit), limit)
             header_rec = next(records, None)
             if header_rec is None:
                 for it in reader_items:
@@ -728,6 +748,8 @@ class Fixer:
                         failed = InputError(job.shown, None, "CSV records could not be matched to the reader's; file not fixed")
                         break
                     self._error(it)
+        except RecordTooLong as exc:
+            failed = InputError(job.shown, exc.line, f"record longer than the {limit}-byte limit; file not fixed")
         except (OSError, EOFError, gzip.BadGzipFile, csv.Error) as exc:
             failed = InputError(job.shown, None, f"read failed ({type(exc).__name__}: {exc}); file not fixed")
         finally:
@@ -752,19 +774,66 @@ def _get(record: Any, dotted: str) -> tuple[bool, Any]:
     return get_field(record, dotted)
 
 
-def _physical_lines(fh: IO[str]) -> Iterator[str]:
+class RecordTooLong(Exception):
+    """A line or CSV record past the record limit where it cannot be
+    copied through piece by piece; ``line``: where it starts (1-based)."""
+
+    def __init__(self, line: int):
+        super().__init__(line)
+        self.line = line
+
+
+def _physical_lines(
+    fh: IO[str], limit: int | None = None, overflow: Callable[[str], None] | None = None
+) -> Iterator[str | None]:
     """Lines as ``open(newline='')`` gives them, but only ``\\n`` (and
-    ``\\r\\n``) end a JSONL line; a CSV's bare ``\\r`` is kept inside."""
-    pending = ""
+    ``\\r\\n``) end a JSONL line; a CSV's bare ``\\r`` is kept inside.
+
+    A line longer than ``limit`` characters is never held whole (a gzip
+    bomb may hold gigabytes without a line break): its pieces go to
+    ``overflow`` as they are read and ``None`` stands in its place; with
+    no ``overflow`` it raises ``RecordTooLong``. Pieces are joined once per
+    line, so a long line costs linear time."""
+    pieces: list[str] = []
+    size = 0
+    streaming = False
+    line_no = 1
     for chunk in iter(lambda: fh.read(1 << 16), ""):
-        pending += chunk
         start = 0
         while True:
-            j = pending.find("\n", start)
+            j = chunk.find("\n", start)
             if j == -1:
                 break
-            yield pending[start : j + 1]
+            if streaming:
+                assert overflow is not None
+                overflow(chunk[start : j + 1])
+                streaming = False
+                yield None
+            elif pieces:
+                pieces.append(chunk[start : j + 1])
+                line = "".join(pieces)
+                pieces, size = [], 0
+                yield line
+            else:
+                yield chunk[start : j + 1]
+            line_no += 1
             start = j + 1
-        pending = pending[start:]
-    if pending:
-        yield pending
+        rest = chunk[start:]
+        if not rest:
+            continue
+        if streaming:
+            assert overflow is not None
+            overflow(rest)
+            continue
+        pieces.append(rest)
+        size += len(rest)
+        if limit is not None and size > limit:
+            if overflow is None:
+                raise RecordTooLong(line_no)
+            for piece in pieces:
+                overflow(piece)
+            pieces, size, streaming = [], 0, True
+    if streaming:
+        yield None
+    elif pieces:
+        yield "".join(pieces)

@@ -261,3 +261,57 @@ def test_csv_field_quoting():
     assert csv_field("a,b", False) == '"a,b"'
     assert csv_field('say "x"', True) == '"say ""x"""'
     assert csv_field(" padded", False) == '" padded"'
+
+
+def test_overlong_records_are_copied_through_or_refused_without_being_held(tmp_path):
+    # A JSONL line past max-record-bytes is copied through unchanged, piece
+    # by piece (a gzip bomb need not fit in memory), and reported with its
+    # line; the lines around it are fixed. A CSV record past the limit
+    # cannot be streamed through the record parser: the file is left alone.
+    cfg = write_rules(tmp_path / "cfg", "max-record-bytes = 4096\n")
+    corpus = tmp_path / "in"
+    corpus.mkdir()
+    long_line = json.dumps({"id": "big", "text": "Talks went on.. " * 40_000}) + "\n"
+    lines = ['{"id": "a", "text": "First one.. Done."}\n', long_line, '{"id": "b", "text": "Last one.. Done."}\n']
+    with gzip.open(corpus / "feed.jsonl.gz", "wt", encoding="utf-8", newline="") as fh:
+        fh.write("".join(lines))
+    (corpus / "table.csv").write_text(
+        'id,text\r\nc1,Short one.. Done.\r\nc2,"' + "Long one.. " * 30_000 + '"\r\n', encoding="utf-8", newline=""
+    )
+    out = tmp_path / "out"
+    res = fix(cfg, str(corpus), "-o", str(out))
+    assert res.exit_code == 2, res.output
+    assert "feed.jsonl.gz:2: input error: record longer than the 4096-byte limit; copied unchanged" in res.output
+    assert "table.csv:3: input error: record longer than the 4096-byte limit; file not fixed" in res.output
+    with gzip.open(out / "feed.jsonl.gz", "rt", encoding="utf-8", newline="") as fh:
+        got = fh.read().split("\n")
+    assert got[1] + "\n" == long_line
+    assert [json.loads(got[i])["text"] for i in (0, 2)] == ["First one. Done.", "Last one. Done."]
+    assert not (out / "table.csv").exists()
+
+
+def test_physical_lines_never_hold_an_overlong_line():
+    import tracemalloc
+
+    from audit.fixer import RecordTooLong, _physical_lines
+
+    class Endless(io.TextIOBase):
+        """20 MB on one line, then a short line, produced on demand."""
+
+        def __init__(self):
+            self.left = 320
+
+        def read(self, n=-1):
+            self.left -= 1
+            return "x" * 65536 if self.left > 0 else ("\nend\n" if self.left == 0 else "")
+
+    seen: list[int] = []
+    tracemalloc.start()
+    lines = list(_physical_lines(Endless(), 1 << 20, lambda piece: seen.append(len(piece))))
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert lines == [None, "end\n"] and sum(seen) == 319 * 65536 + 1
+    assert peak < 4 << 20  # the 20 MB line was never held
+    with pytest.raises(RecordTooLong) as exc:
+        list(_physical_lines(io.StringIO("ok\n" + "y" * 5000), 4096))
+    assert exc.value.line == 2
