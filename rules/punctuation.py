@@ -469,6 +469,7 @@ def _scan_quotes(doc: Doc) -> QuoteScan:
     if not positions:
         return scan
     marks = scan._marks
+    glued, unbalanced = scan.glued, scan.unbalanced
     paras = doc.paragraphs
     pi = 0
     ps, pe = paras[0]
@@ -477,9 +478,7 @@ def _scan_quotes(doc: Doc) -> QuoteScan:
     for i in positions:
         if i < skip_until:
             continue
-        if (scan.glued or scan.stray or scan.unbalanced) and (
-            len(scan.glued) + len(scan.stray) + len(scan.unbalanced) >= MAX_HITS
-        ):
+        if (glued or unbalanced or scan.stray) and len(glued) + len(scan.stray) + len(unbalanced) >= MAX_HITS:
             break  # a degenerate text: what was found is enough
         if i >= pe:
             # Marks left open are judged paragraph by paragraph; with none
@@ -497,13 +496,14 @@ def _scan_quotes(doc: Doc) -> QuoteScan:
                     ps, pe = paras[pi]
         c = text[i]
         nxt = text[i + 1] if i + 1 < pe else ""
-        prev = text[i - 1] if i > ps else ""
+        # (The character before the mark, "" at the paragraph start, is
+        # looked up only in the branches that need it.)
         # Doubled marks (““, ””, „„, ««, »»): keep one.
         if c != '"' and nxt == c:
             run = _SAME_MARK_RUN[c].match(text, i, pe)
             assert run is not None
             n = run.end()
-            scan.glued.append(QuoteProblem(i, n, f"doubled quotation mark {excerpt(text[i:n])}", Fix(c, True)))
+            glued.append(QuoteProblem(i, n, f"doubled quotation mark {excerpt(text[i:n])}", Fix(c, True)))
             skip_until = n
             nxt = text[n] if n < pe else ""
         # The ``nxt == "."`` and ``nxt in ".,;:"`` tests below only skip
@@ -526,7 +526,7 @@ def _scan_quotes(doc: Doc) -> QuoteScan:
             if top == LOW9:
                 _close(scan, stack, len(stack) - 1, i, c, LOW9)
                 _glued_stop(scan, text, i, pe)
-            elif top == CURLY and prev and not prev.isspace() and (not nxt or not nxt.isalnum()):
+            elif top == CURLY and i > ps and not text[i - 1].isspace() and (not nxt or not nxt.isalnum()):
                 # “unprecedented“ — an opening mark typed as the closing one.
                 scan.unbalanced.append(
                     QuoteProblem(i, i + 1, "opening quotation mark '\u201c' used as a closing one", Fix("\u201d", True))
@@ -546,7 +546,7 @@ def _scan_quotes(doc: Doc) -> QuoteScan:
                 k = _find_open(stack, (CURLY, LOW9))
                 if k is not None:
                     _close(scan, stack, k, i, c, stack[k][2])
-                elif (not prev or prev.isspace()) and nxt.isalnum():
+                elif (i <= ps or text[i - 1].isspace()) and nxt.isalnum():
                     # ”word — a closing mark typed as the opening one.
                     scan.unbalanced.append(
                         QuoteProblem(i, i + 1, "closing quotation mark '\u201d' used as an opening one", Fix("\u201c", True))
@@ -578,6 +578,7 @@ def _scan_quotes(doc: Doc) -> QuoteScan:
                 stack.append((i, c, GUILLEMET))
                 marks.append((i, c, GUILLEMET, "open"))
         else:  # »
+            prev = text[i - 1] if i > ps else ""
             if prev == " " and nxt == " " and "\u00ab" not in text[ps:pe]:
                 continue  # "Home » News » Local": a separator, not a quote
             k = _find_open(stack, (GUILLEMET,))
@@ -1074,7 +1075,11 @@ def unbalanced_brackets(doc: Doc) -> Iterator[Hit]:
 def _mixed_quotes_possible(doc: Doc) -> bool:
     """More than one double-quote system, or straight beside curly apostrophes?"""
     text = doc.text
-    return len(quote_scan(doc).counts()) > 1 or ("'" in text and ("\u2019" in text or "\u2018" in text))
+    # Without ", „, « and » every mark the scan keeps is a curly one.
+    other_systems = '"' in text or "\u201e" in text or "\u00ab" in text or "\u00bb" in text
+    if other_systems and len(quote_scan(doc).counts()) > 1:
+        return True
+    return "'" in text and ("\u2019" in text or "\u2018" in text)
 
 
 @rule(
