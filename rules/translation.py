@@ -21,7 +21,8 @@ from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache, lru_cache
-from typing import Any
+from operator import itemgetter
+from typing import Any, NamedTuple
 
 import ahocorasick
 import regex
@@ -38,7 +39,9 @@ from ._common import DATA_DIR
 
 def _english(doc: Doc) -> bool:
     """These rules look for artifacts in English text: with another
-    expected language (``--lang``) they stay quiet."""
+    expected language (``--lang``) they stay quiet. (Checked inside each
+    ``doc.memo`` computation, so the family's many look-ups of a result
+    cost one memo hit each.)"""
     return _langid.expected_language(doc) == "en"
 
 
@@ -55,15 +58,19 @@ def _headline_like(text: str, s: int, e: int) -> bool:
         return False
     if len(words) <= 25 and para.rstrip()[-1] not in _TERMINAL:
         return True
-    caps = sum(1 for w in words if w[:1].isupper())
-    return len(words) >= 3 and caps / len(words) >= 0.6
+    if len(words) < 3:
+        return False
+    # Words starting with a capital, counted with C-level map()s (a
+    # generator over every word of every checked paragraph cost more).
+    caps = sum(map(str.isupper, map(itemgetter(0), words)))
+    return caps / len(words) >= 0.6
 
 
 def _in_headline(doc: Doc, offset: int) -> bool:
     """Is ``offset`` inside a headline-like paragraph? (memoised per
     paragraph on the document)"""
     memo: dict[int, bool] = doc.__dict__.setdefault("_mt_headline_memo", {})
-    starts = doc.memo("_mt_para_starts", lambda d: [s for s, _ in d.paragraphs])
+    starts = doc.memo("_mt_para_starts", _paragraph_starts)
     k = bisect_right(starts, offset) - 1
     if k < 0:
         return False
@@ -74,6 +81,14 @@ def _in_headline(doc: Doc, offset: int) -> bool:
     if got is None:
         got = memo[k] = _headline_like(doc.text, s, e)
     return got
+
+
+def _paragraph_starts(doc: Doc) -> list[int]:
+    return list(map(itemgetter(0), doc.paragraphs))
+
+
+def _sentence_start_list(doc: Doc) -> list[int]:
+    return list(map(itemgetter(0), doc.sentences))
 
 
 def _is_word_char(c: str) -> bool:
@@ -212,6 +227,10 @@ def _thaw(entry: Any) -> Any:
     return entry
 
 
+# Kinds of key in the family's automaton (see ``_automaton``).
+_KEY_CALQUE, _KEY_NAME, _KEY_OTHER = 0, 1, 2
+
+
 @lru_cache(maxsize=8)
 def _automaton(extra: tuple[Any, ...]) -> tuple[Any, tuple[Calque, ...]]:
     """The Aho–Corasick automaton of the family's one pass over the folded
@@ -220,8 +239,10 @@ def _automaton(extra: tuple[Any, ...]) -> tuple[Any, tuple[Calque, ...]]:
     Keys: every expanded phrase of the lexicon plus the user's extra entries
     (later entries win on identical phrases), every known name in lower
     case (MT003/MT004 check the case on the original text), and MT005's
-    hint words. Each value is ``(length, calque index or -1, names, is a
-    number hint)``.
+    hint words. Each value is ``(length, kind, payload)``: a calque-only key
+    carries its entry index, a key that is one name only carries the name
+    (the two common cases, cheap to dispatch), any other key
+    ``(entry index or -1, names, is a hint word)``.
     """
     entries = load_calques() + tuple(parse_calque(_thaw(x)) for x in extra)
     calques: dict[str, int] = {}
@@ -232,8 +253,15 @@ def _automaton(extra: tuple[Any, ...]) -> tuple[Any, tuple[Calque, ...]]:
     for ent in load_entities():
         names.setdefault(_langid.fold_lower(ent.name), []).append(ent.name)
     auto = ahocorasick.Automaton()
-    for key in sorted(set(calques) | set(names) | set(_NUMBER_HINTS)):
-        auto.add_word(key, (len(key), calques.get(key, -1), tuple(names.get(key, ())), key in _NUMBER_HINTS))
+    for key in sorted(set(calques) | set(names) | _NUMBER_HINTS):
+        idx, key_names, hint = calques.get(key, -1), tuple(names.get(key, ())), key in _NUMBER_HINTS
+        if not key_names and not hint:
+            value: tuple[int, int, Any] = (len(key), _KEY_CALQUE, idx)
+        elif idx < 0 and len(key_names) == 1 and not hint:
+            value = (len(key), _KEY_NAME, key_names[0])
+        else:
+            value = (len(key), _KEY_OTHER, (idx, key_names, hint))
+        auto.add_word(key, value)
     auto.make_automaton()
     return auto, entries
 
@@ -243,8 +271,7 @@ def _calques_for(doc: Doc) -> tuple[Any, tuple[Calque, ...]]:
     return _automaton(tuple(_freeze(x) for x in extra) if extra else ())
 
 
-@dataclass(frozen=True, slots=True)
-class _Scan:
+class _Scan(NamedTuple):
     """What the family's pass over the folded text found (``_scan``)."""
 
     #: word-bounded calque phrases: ``(start, -end, entry index)``
@@ -261,37 +288,57 @@ def _scan(doc: Doc) -> _Scan:
     scans. A name occurs case-sensitively in ``doc.text`` only where its
     lower-case form occurs in the folded text (same offsets), so the pass
     finds every candidate and the original text confirms it."""
+    return doc.memo("_mt_scan", _scan_folded)
 
-    def compute(d: Doc) -> _Scan:
-        auto, _ = _calques_for(d)
-        low = _langid.folded(d)
-        text = d.text
-        n = len(low)
-        calques: list[tuple[int, int, int]] = []
-        names: list[tuple[int, int, str]] = []
-        hints: set[str] = set()
-        for end, (length, idx, key_names, hint) in auto.iter(low):
-            s, e = end - length + 1, end + 1
-            if idx >= 0 and not (
-                (_is_word_char(low[s]) and s > 0 and _is_word_char(low[s - 1]))
-                or (_is_word_char(low[e - 1]) and e < n and _is_word_char(low[e]))
-            ):
-                calques.append((s, -e, idx))
+
+def _calque_bounded(low: str, s: int, e: int) -> bool:
+    """A calque phrase at ``low[s:e]`` is not part of a longer word."""
+    if _is_word_char(low[s]) and s > 0 and _is_word_char(low[s - 1]):
+        return False
+    return not (_is_word_char(low[e - 1]) and e < len(low) and _is_word_char(low[e]))
+
+
+def _name_at(text: str, s: int, e: int, name: str) -> bool:
+    """Is ``name`` at ``text[s:e]``, case-sensitively, and not part of a
+    longer word or dotted abbreviation?"""
+    if not text.startswith(name, s):
+        return False
+    if s > 0 and (text[s - 1].isalnum() or text[s - 1] in "-."):
+        return False
+    n = len(text)
+    if e < n and text[e].isalnum():
+        return False
+    # "U.S.A" vs "US.": part of a dotted abbreviation
+    return not (name[-1] != "." and e < n and text[e] == "." and e + 1 < n and text[e + 1].isalpha())
+
+
+def _scan_folded(d: Doc) -> _Scan:
+    auto, _ = _calques_for(d)
+    low = _langid.folded(d)
+    text = d.text
+    calques: list[tuple[int, int, int]] = []
+    names: list[tuple[int, int, str]] = []
+    hints: set[str] = set()
+    for end, (length, kind, payload) in auto.iter(low):
+        # Most outputs are short names inside other words ("us" in "must"):
+        # the first test throws them out.
+        s = end - length + 1
+        if kind == _KEY_NAME:
+            if text.startswith(payload, s) and _name_at(text, s, end + 1, payload):
+                names.append((s, -end - 1, payload))
+        elif kind == _KEY_CALQUE:
+            if _calque_bounded(low, s, end + 1):
+                calques.append((s, -end - 1, payload))
+        else:
+            idx, key_names, hint = payload
+            if idx >= 0 and _calque_bounded(low, s, end + 1):
+                calques.append((s, -end - 1, idx))
             for name in key_names:
-                if not text.startswith(name, s):
-                    continue
-                if s > 0 and (text[s - 1].isalnum() or text[s - 1] in "-."):
-                    continue
-                if e < n and text[e].isalnum():
-                    continue
-                if name[-1] != "." and e < n and text[e] == "." and e + 1 < n and text[e + 1].isalpha():
-                    continue  # "U.S.A" vs "US.": part of a dotted abbreviation
-                names.append((s, -e, name))
+                if _name_at(text, s, end + 1, name):
+                    names.append((s, -end - 1, name))
             if hint:
-                hints.add(low[s:e])
-        return _Scan(calques, names, frozenset(hints))
-
-    return doc.memo("_mt_scan", compute)
+                hints.add(low[s : end + 1])
+    return _Scan(calques, names, frozenset(hints))
 
 
 _PREV_WORD = re.compile(r"([\w'-]+)[^\w]*$")
@@ -329,29 +376,29 @@ def _guarded(low: str, s: int, e: int, entry: Calque) -> bool:
 
 def calque_matches(doc: Doc) -> list[CalqueMatch]:
     """Lexicon phrases found in the document (non-overlapping, leftmost-longest)."""
-    if not _english(doc):
+    return doc.memo("_mt_calques", _find_calques)
+
+
+def _find_calques(d: Doc) -> list[CalqueMatch]:
+    if not _english(d):
         return []
-
-    def compute(d: Doc) -> list[CalqueMatch]:
-        found = _scan(d).calques
-        if not found:
-            return []
-        _, entries = _calques_for(d)
-        low = _langid.folded(d)
-        out: list[CalqueMatch] = []
-        last = -1
-        for s, neg_e, idx in sorted(found):
-            e = -neg_e
-            if s < last:
-                continue
-            entry = entries[idx]
-            if _guarded(low, s, e, entry):
-                continue
-            out.append(CalqueMatch(s, e, entry))
-            last = e
-        return out
-
-    return doc.memo("_mt_calques", compute)
+    found = _scan(d).calques
+    if not found:
+        return []
+    _, entries = _calques_for(d)
+    low = _langid.folded(d)
+    out: list[CalqueMatch] = []
+    last = -1
+    for s, neg_e, idx in sorted(found):
+        e = -neg_e
+        if s < last:
+            continue
+        entry = entries[idx]
+        if _guarded(low, s, e, entry):
+            continue
+        out.append(CalqueMatch(s, e, entry))
+        last = e
+    return out
 
 
 def _match_case(replacement: str, original: str) -> str:
@@ -466,8 +513,10 @@ def _entity_tables() -> tuple[dict[str, Entity], frozenset[str]]:
     return by_name, frozenset(place_words)
 
 
-@dataclass(frozen=True, slots=True)
-class EntityHit:
+class EntityHit(NamedTuple):
+    """A known name in the text (a tuple: one is made per name in every
+    article, and a frozen dataclass costs twice as much to build)."""
+
     start: int
     end: int
     entity: Entity
@@ -476,24 +525,24 @@ class EntityHit:
 def entity_hits(doc: Doc) -> list[EntityHit]:
     """Case-sensitive, word-bounded occurrences of known names
     (leftmost-longest)."""
-    if not _english(doc):
+    return doc.memo("_mt_entities", _find_names)
+
+
+def _find_names(d: Doc) -> list[EntityHit]:
+    if not _english(d):
         return []
-
-    def compute(d: Doc) -> list[EntityHit]:
-        found = _scan(d).names
-        if not found:
-            return []
-        by_name, _ = _entity_tables()
-        out: list[EntityHit] = []
-        last = -1
-        for s, neg_e, name in sorted(found):
-            if s < last:
-                continue
-            out.append(EntityHit(s, -neg_e, by_name[name]))
-            last = -neg_e
-        return out
-
-    return doc.memo("_mt_entities", compute)
+    found = _scan(d).names
+    if not found:
+        return []
+    by_name, _ = _entity_tables()
+    out: list[EntityHit] = []
+    last = -1
+    for s, neg_e, name in sorted(found):
+        if s < last:
+            continue
+        out.append(EntityHit(s, -neg_e, by_name[name]))
+        last = -neg_e
+    return out
 
 
 _DETERMINERS = frozenset(
@@ -635,7 +684,23 @@ _VERBS_AFTER = frozenset(
     ]
 )
 _NEXT_WORD = re.compile(r"\s*([A-Za-z][\w'\u2019-]*)")
-_PREV_TOKEN = re.compile(r"([\w'\u2019.-]+)\s*$")
+
+
+def _previous_token(text: str, s: int) -> str | None:
+    """The token (letters, digits, ``_'\u2019.-``) right before ``s`` within 30
+    characters, with only spaces and no line break in between; ``None`` if
+    there is none. What ``([\\w'\u2019.-]+)\\s*$`` finds in ``text[s - 30:s]``,
+    walking back from ``s`` instead of trying every start position."""
+    lo = max(0, s - 30)
+    j = s
+    while j > lo and text[j - 1].isspace():
+        j -= 1
+    i = j
+    while i > lo and (text[i - 1].isalnum() or text[i - 1] in "_'\u2019.-"):
+        i -= 1
+    if i == j or "\n" in text[j:s]:
+        return None
+    return text[i:j]
 
 
 @dataclass(frozen=True, slots=True)
@@ -648,62 +713,65 @@ class MissingArticle:
 
 def missing_articles(doc: Doc) -> list[MissingArticle]:
     """Names that need ``the`` used bare as a noun outside headlines."""
-    if not _english(doc):
+    return doc.memo("_mt_missing_articles", _find_missing_articles)
+
+
+def _find_missing_articles(d: Doc) -> list[MissingArticle]:
+    if not _english(d):
         return []
-
-    def compute(d: Doc) -> list[MissingArticle]:
-        text = d.text
-        out: list[MissingArticle] = []
-        for h in entity_hits(d):
-            ent = h.entity
-            if not ent.needs_the:
-                continue
-            s, e = h.start, h.end
-            if _in_headline(d, s):
-                continue
-            pm = _PREV_TOKEN.search(text, max(0, s - 30), s)
-            prev = pm.group(1) if pm and "\n" not in pm.group(0) else None
-            if prev is not None and prev.lower() in _DETERMINERS:
-                continue
-            if (
-                prev is not None
-                and prev[:1].isupper()
-                and not _sentence_start(d, s)
-                and prev.lower() not in _PREPOSITIONS
-                and prev.lower() not in _EN_FUNCTION_WORDS
-            ):
-                continue  # part of a longer capitalised name
-            rest = text[e : e + 40]
-            nxt = rest[:1]
-            flag = False
-            if nxt in ("'", "\u2019"):
-                flag = True  # possessive: "Netherlands' decision"
-            elif nxt == "" or nxt in '.,;:!?)\u201d"':
-                flag = (
-                    prev is None
-                    or prev.lower() in _PREPOSITIONS
-                    or _sentence_start(d, s)
-                    or prev.lower() in _VERBS_AFTER
-                )
-            else:
-                nm = _NEXT_WORD.match(rest)
-                if nm:
-                    w = nm.group(1)
-                    if w[:1].isupper():
-                        flag = False
-                    elif w.lower() in _VERBS_AFTER:
-                        flag = True
-                    elif w.lower() in ("and", "or"):
-                        flag = prev is not None and prev.lower() in _PREPOSITIONS
-            if flag:
-                out.append(MissingArticle(s, e, ent, _quoted(d, s, e)))
-        return out
-
-    return doc.memo("_mt_missing_articles", compute)
+    text = d.text
+    out: list[MissingArticle] = []
+    for h in entity_hits(d):
+        ent = h.entity
+        if not ent.needs_the:
+            continue
+        s, e = h.start, h.end
+        if _in_headline(d, s):
+            continue
+        prev = _previous_token(text, s)
+        if prev is not None and prev.lower() in _DETERMINERS:
+            continue
+        if (
+            prev is not None
+            and prev[:1].isupper()
+            and not _sentence_start(d, s)
+            and prev.lower() not in _PREPOSITIONS
+            and prev.lower() not in _EN_FUNCTION_WORDS
+        ):
+            continue  # part of a longer capitalised name
+        rest = text[e : e + 40]
+        nxt = rest[:1]
+        flag = False
+        if nxt in ("'", "\u2019"):
+            flag = True  # possessive: "Netherlands' decision"
+        elif nxt == "" or nxt in '.,;:!?)\u201d"':
+            flag = (
+                prev is None
+                or prev.lower() in _PREPOSITIONS
+                or _sentence_start(d, s)
+                or prev.lower() in _VERBS_AFTER
+            )
+        else:
+            nm = _NEXT_WORD.match(rest)
+            if nm:
+                w = nm.group(1)
+                if w[:1].isupper():
+                    flag = False
+                elif w.lower() in _VERBS_AFTER:
+                    flag = True
+                elif w.lower() in ("and", "or"):
+                    flag = prev is not None and prev.lower() in _PREPOSITIONS
+        if flag:
+            out.append(MissingArticle(s, e, ent, _quoted(d, s, e)))
+    return out
 
 
 def _sentence_starts(doc: Doc) -> frozenset[int]:
-    return doc.memo("_mt_sentence_starts", lambda d: frozenset(s for s, _ in d.sentences))
+    return doc.memo("_mt_sentence_starts", _sentence_start_set)
+
+
+def _sentence_start_set(doc: Doc) -> frozenset[int]:
+    return frozenset(map(itemgetter(0), doc.sentences))
 
 
 def _sentence_start(doc: Doc, offset: int) -> bool:
@@ -1133,7 +1201,7 @@ class PersonifiedEntity:
 def _sentence_index(doc: Doc, offset: int) -> int:
     """Index into ``doc.sentences`` of the sentence holding ``offset`` (-1
     if none)."""
-    starts = doc.memo("_mt_sentence_start_list", lambda d: [s for s, _ in d.sentences])
+    starts = doc.memo("_mt_sentence_start_list", _sentence_start_list)
     k = bisect_right(starts, offset) - 1
     if k >= 0 and offset < doc.sentences[k][1]:
         return k
@@ -1141,68 +1209,69 @@ def _sentence_index(doc: Doc, offset: int) -> int:
 
 
 def personified_entities(doc: Doc) -> list[PersonifiedEntity]:
-    if not _english(doc):
-        return []
-    def compute(d: Doc) -> list[PersonifiedEntity]:
-        text = d.text
-        hits = entity_hits(d)
-        if not hits:
-            return []
-        _, place_words = _entity_tables()
-        missing: set[int] | None = None
-        out: list[PersonifiedEntity] = []
-        done: set[int] = set()
-        sentences = d.sentences
-        for subj in hits:
-            k = _sentence_index(d, subj.start)
-            if k < 0 or k in done:
-                continue
-            s, e = sentences[k]
-            if subj.start - s > 70 or subj.end > e:
-                continue
-            if not _SUBJECT_PREFIX.fullmatch(text, s, subj.start):
-                continue  # not the subject at the start of its sentence
-            done.add(k)
-            if _in_headline(d, s):
-                continue
-            ent = subj.entity
-            # a reporting verb within ~eight words, no person in between
-            vm = _REPORTING_RE.search(text, subj.end, min(e, subj.end + 90))
-            if vm is None:
-                continue
-            first = _TOKEN.search(text, subj.end, e)
-            if first and first.group()[:1].isupper() and first.group() not in _TIME_WORDS:
-                continue  # part of a longer name ("Israel Adesanya")
-            if _person_evidence(_TOKEN.findall(text, subj.end, vm.start()), place_words):
-                continue
-            pm = _PRONOUN_RE.search(text, vm.end(), e)
-            if pm is None:
-                continue
-            word = pm.group()
-            if _person_evidence(_TOKEN.findall(text, vm.end(), pm.start()), place_words):
-                continue
-            if missing is None:
-                missing = {m.start for m in missing_articles(d)}
-            corroborated = subj.start in missing
-            if not corroborated:
-                if k > 0 and _same_paragraph(d, sentences[k - 1][0], s):
-                    ps, pe = sentences[k - 1]
-                    if _person_evidence(_TOKEN.findall(text, ps, pe), place_words, first_is_start=True):
-                        continue
-                after = [t.lower() for t in _TOKEN.findall(text, pm.end(), min(e, pm.end() + 60))[:5]]
-                if word in ("he", "she"):
-                    n = 0
-                    while n < len(after) and after[n] in _AUX:
-                        n += 1
-                    passive = (n > 0 and after[n - 1] in _PASSIVE) or (n < len(after) and after[n] in _PASSIVE)
-                    corroborated = not passive and n < len(after) and after[n] in _SELF_VERBS
-                else:
-                    corroborated = bool(after) and after[0] in _BELONGINGS
-            if corroborated:
-                out.append(PersonifiedEntity(pm.start(), pm.end(), word, ent, subj.start))
-        return out
+    return doc.memo("_mt_personified", _find_personified)
 
-    return doc.memo("_mt_personified", compute)
+
+def _find_personified(d: Doc) -> list[PersonifiedEntity]:
+    if not _english(d):
+        return []
+    text = d.text
+    hits = entity_hits(d)
+    if not hits:
+        return []
+    _, place_words = _entity_tables()
+    missing: set[int] | None = None
+    out: list[PersonifiedEntity] = []
+    done: set[int] = set()
+    sentences = d.sentences
+    for subj in hits:
+        k = _sentence_index(d, subj.start)
+        if k < 0 or k in done:
+            continue
+        s, e = sentences[k]
+        if subj.start - s > 70 or subj.end > e:
+            continue
+        if not _SUBJECT_PREFIX.fullmatch(text, s, subj.start):
+            continue  # not the subject at the start of its sentence
+        done.add(k)
+        if _in_headline(d, s):
+            continue
+        ent = subj.entity
+        # a reporting verb within ~eight words, no person in between
+        vm = _REPORTING_RE.search(text, subj.end, min(e, subj.end + 90))
+        if vm is None:
+            continue
+        first = _TOKEN.search(text, subj.end, e)
+        if first and first.group()[:1].isupper() and first.group() not in _TIME_WORDS:
+            continue  # part of a longer name ("Israel Adesanya")
+        if _person_evidence(_TOKEN.findall(text, subj.end, vm.start()), place_words):
+            continue
+        pm = _PRONOUN_RE.search(text, vm.end(), e)
+        if pm is None:
+            continue
+        word = pm.group()
+        if _person_evidence(_TOKEN.findall(text, vm.end(), pm.start()), place_words):
+            continue
+        if missing is None:
+            missing = {m.start for m in missing_articles(d)}
+        corroborated = subj.start in missing
+        if not corroborated:
+            if k > 0 and _same_paragraph(d, sentences[k - 1][0], s):
+                ps, pe = sentences[k - 1]
+                if _person_evidence(_TOKEN.findall(text, ps, pe), place_words, first_is_start=True):
+                    continue
+            after = [t.lower() for t in _TOKEN.findall(text, pm.end(), min(e, pm.end() + 60))[:5]]
+            if word in ("he", "she"):
+                n = 0
+                while n < len(after) and after[n] in _AUX:
+                    n += 1
+                passive = (n > 0 and after[n - 1] in _PASSIVE) or (n < len(after) and after[n] in _PASSIVE)
+                corroborated = not passive and n < len(after) and after[n] in _SELF_VERBS
+            else:
+                corroborated = bool(after) and after[0] in _BELONGINGS
+        if corroborated:
+            out.append(PersonifiedEntity(pm.start(), pm.end(), word, ent, subj.start))
+    return out
 
 
 def _same_paragraph(doc: Doc, a: int, b: int) -> bool:
@@ -1300,73 +1369,74 @@ class Garbled:
 
 
 def garbled_attributions(doc: Doc) -> list[Garbled]:
-    if not _english(doc):
-        return []
-    def compute(d: Doc) -> list[Garbled]:
-        text = d.text
-        out: list[Garbled] = []
-        per_sentence: dict[int, list[tuple[int, int]]] = {}
-        for m in _ACCORDING.finditer(text):
-            a, b = m.start() - 1, m.end()
-            if a < 0 or text[a] not in "Aa" or (a > 0 and text[a - 1].isalnum()):
-                continue
-            if d.in_quote(a) or _NOT_ATTRIBUTION.match(text, b):
-                continue
-            k = _sentence_index(d, a)
-            if k < 0 or _in_headline(d, a):
-                continue
-            window = max(d.sentences[k][0], a - 160)
-            rb = _ROLE_BY_NAME.search(text, window, a)
-            if rb is not None:
-                out.append(
-                    Garbled(
-                        rb.start("span"),
-                        b,
-                        "role-by-name",
-                        "garbled attribution: source-language word"
-                        " order (write \u201caccording to <organisation> <role> <name>,\u201d)",
-                    )
-                )
-                continue
-            if _NAME_BEFORE.search(text, max(window, a - 45), a) and _NEW_SUBJECT_AFTER.match(text, b):
-                out.append(
-                    Garbled(
-                        a,
-                        b,
-                        "according-new-subject",
-                        "garbled attribution: \u201caccording to\u201d runs into a new subject",
-                    )
-                )
-                continue
-            per_sentence.setdefault(k, []).append((a, b))
-        for spans in per_sentence.values():
-            for a, b in spans[1:]:
-                out.append(
-                    Garbled(
-                        a, b, "double-according", "doubled attribution: \u201caccording to\u201d twice in one sentence"
-                    )
-                )
-        for tag in _CLOSING_TAG.finditer(text):
-            k = _sentence_index(d, tag.start())
-            if k < 0:
-                continue
-            s, e = d.sentences[k]
-            if tag.end() != e or d.in_quote(tag.start() + 1) or _in_headline(d, s):
-                continue
-            opening = next((m for m in _OPENING_SAID.finditer(text, s, tag.start()) if not d.in_quote(m.start())), None)
-            if opening is None:
-                continue
-            ts = tag.start() + 1
-            while ts < tag.end() and not text[ts].isalpha():
-                ts += 1
-            te = tag.end()
-            while te > ts and not text[te - 1].isalpha():
-                te -= 1
-            out.append(Garbled(ts, te, "double-said", "doubled attribution: the sentence already says who said it"))
-        out.sort(key=lambda g: g.start)
-        return out
+    return doc.memo("_mt_garbled", _find_garbled)
 
-    return doc.memo("_mt_garbled", compute)
+
+def _find_garbled(d: Doc) -> list[Garbled]:
+    if not _english(d):
+        return []
+    text = d.text
+    out: list[Garbled] = []
+    per_sentence: dict[int, list[tuple[int, int]]] = {}
+    for m in _ACCORDING.finditer(text):
+        a, b = m.start() - 1, m.end()
+        if a < 0 or text[a] not in "Aa" or (a > 0 and text[a - 1].isalnum()):
+            continue
+        if d.in_quote(a) or _NOT_ATTRIBUTION.match(text, b):
+            continue
+        k = _sentence_index(d, a)
+        if k < 0 or _in_headline(d, a):
+            continue
+        window = max(d.sentences[k][0], a - 160)
+        rb = _ROLE_BY_NAME.search(text, window, a)
+        if rb is not None:
+            out.append(
+                Garbled(
+                    rb.start("span"),
+                    b,
+                    "role-by-name",
+                    "garbled attribution: source-language word"
+                    " order (write \u201caccording to <organisation> <role> <name>,\u201d)",
+                )
+            )
+            continue
+        if _NAME_BEFORE.search(text, max(window, a - 45), a) and _NEW_SUBJECT_AFTER.match(text, b):
+            out.append(
+                Garbled(
+                    a,
+                    b,
+                    "according-new-subject",
+                    "garbled attribution: \u201caccording to\u201d runs into a new subject",
+                )
+            )
+            continue
+        per_sentence.setdefault(k, []).append((a, b))
+    for spans in per_sentence.values():
+        for a, b in spans[1:]:
+            out.append(
+                Garbled(
+                    a, b, "double-according", "doubled attribution: \u201caccording to\u201d twice in one sentence"
+                )
+            )
+    for tag in _CLOSING_TAG.finditer(text):
+        k = _sentence_index(d, tag.start())
+        if k < 0:
+            continue
+        s, e = d.sentences[k]
+        if tag.end() != e or d.in_quote(tag.start() + 1) or _in_headline(d, s):
+            continue
+        opening = next((m for m in _OPENING_SAID.finditer(text, s, tag.start()) if not d.in_quote(m.start())), None)
+        if opening is None:
+            continue
+        ts = tag.start() + 1
+        while ts < tag.end() and not text[ts].isalpha():
+            ts += 1
+        te = tag.end()
+        while te > ts and not text[te - 1].isalpha():
+            te -= 1
+        out.append(Garbled(ts, te, "double-said", "doubled attribution: the sentence already says who said it"))
+    out.sort(key=lambda g: g.start)
+    return out
 
 
 @rule(
@@ -1451,7 +1521,8 @@ _ABBR_HINTS = ("mln", "bln", "mld", "mlrd", "mio", "mrd", "tys", "thous.", "ths.
 #: Words whose presence in the folded text ``_scan`` reports: the abbreviation
 #: hints, and ``thousand``/``o'clock`` for ``_numbers_possible`` (``(?i)``
 #: lets ``s`` be ``\u017f``, which lower-casing keeps).
-_NUMBER_HINTS = frozenset(_ABBR_HINTS + ("thousand", "thou\u017fand", "o'clock"))
+_WORD_NUMBER_HINTS = frozenset(("thousand", "thou\u017fand", "o'clock"))
+_NUMBER_HINTS = frozenset(_ABBR_HINTS) | _WORD_NUMBER_HINTS
 # 100 EUR-sign / 100$: currency symbol after the amount. One pattern per
 # symbol, each searched only when the symbol occurs at all (``in``): a
 # literal first character is a fast scan, a character class is not.
@@ -1494,6 +1565,7 @@ _NUMBER_GATE = regex.compile(
     r"|[ \u00a0\u202f]\d{3}(?![0-9])"  # spaced
     r"))"
 )
+_WORD_NUMBER_GATE = regex.compile(r"\d" + _GATE_SPACE + r"++(?:thou[s\u017f]and|o'clock)")
 # ``\d\s?(?:mln|...)`` from an ASCII digit (consumed to the end of its run,
 # so each run is tried once), or from any other digit. Two patterns: one
 # starting with an alternation would not skip ahead fast.
@@ -1609,16 +1681,14 @@ def _thousand_fix(num: str) -> Fix | None:
     return Fix(f"{int(value):,}", safe=True)
 
 
-def _numbers_possible(text: str, hints: frozenset[str]) -> bool:
-    """False only when ``_NUMBERS`` cannot match ``text``: the gate above,
-    or ``thousand``/``o'clock`` among the hint words of its folded text
-    (every ``(?i)`` spelling of them folds to one of the ``_NUMBER_HINTS``)."""
-    return (
-        _NUMBER_GATE.search(text) is not None
-        or "thousand" in hints
-        or "thou\u017fand" in hints
-        or "o'clock" in hints
-    )
+def _numbers_possible(text: str, low: str, hints: frozenset[str]) -> bool:
+    """False only when ``_NUMBERS`` cannot match ``text`` (``low``: its folded
+    copy, ``hints``: the ``_NUMBER_HINTS`` in it): the gate above, or a
+    digit and spaces before ``thousand``/``o'clock``, which the folded text
+    holds in lower case (``(?i)`` also lets ``s`` be ``\u017f``)."""
+    if _NUMBER_GATE.search(text) is not None:
+        return True
+    return not hints.isdisjoint(_WORD_NUMBER_HINTS) and _WORD_NUMBER_GATE.search(low) is not None
 
 
 def _abbr_possible(text: str) -> bool:
@@ -1632,63 +1702,64 @@ def _kind(m: Any) -> str:
 
 
 def number_issues(doc: Doc) -> list[NumberIssue]:
-    if not _english(doc):
-        return []
-    def compute(d: Doc) -> list[NumberIssue]:
-        text = d.text
-        hints = _scan(d).number_hints
-        matches: list[tuple[tuple[int, int], str, Any]] = []
-        if _numbers_possible(text, hints):
-            matches = [((m.start(_kind(m)) - 1, m.end(_kind(m))), _kind(m), m) for m in _NUMBERS.finditer(text)]
-        for sym in _CURRENCY_SYMBOLS:
-            if sym in text:
-                matches += [(m.span("cursym"), "cursym", m) for m in _CURRENCY_AFTER[sym].finditer(text)]
-        if not hints.isdisjoint(_ABBR_HINTS) and _abbr_possible(text):
-            matches += [(m.span("abbr"), "abbr", m) for m in _NUMBER_ABBR.finditer(text)]
-        if not matches:
-            return []
-        out: list[NumberIssue] = []
-        matches.sort(key=lambda x: x[0])
-        for (s, e), kind, m in matches:
-            value = text[s:e]
-            severity = "warning"
-            fix: Fix | None = None
-            langs = _KIND_LANGS.get(kind, ())
-            message = _KIND_MESSAGES.get(kind, "")
-            if kind == "dotone":
-                noun = m.group("noun").lower()
-                if noun in _DECIMAL_UNITS:
-                    continue
-                fix = Fix(value.replace(".", ","), safe=False)
-            elif kind == "dotmulti":
-                groups = value.split(".")
-                if len(groups) == 4 and all(int(g) <= 255 for g in groups):
-                    continue  # an IP address
-                fix = Fix(value.replace(".", ","), safe=False)
-            elif kind in ("deccomma", "zerocomma"):
-                fix = Fix(value.replace(",", "."), safe=False)
-            elif kind == "dotcomma":
-                fix = Fix(value.replace(".", "\x00").replace(",", ".").replace("\x00", ","), safe=False)
-            elif kind == "spaced":
-                fix = Fix(regex.sub(r"[ \u00a0\u202f]", ",", value), safe=False)
-            elif kind == "thousand":
-                fix = _thousand_fix(value.split()[0])
-            elif kind == "abbr":
-                word, severity, langs = _ABBR[value.lower()]
-                # Take a following abbreviation dot along when the sentence goes on.
-                if e < len(text) and text[e] == "." and regex.match(r"\.\s+[\p{Ll}\d]", text[e : e + 3]):
-                    e += 1
-                message = f"source-language abbreviation {value!r}: write {word!r}"
-                fix = Fix(word, safe=True)
-            elif kind == "date":
-                day, month, year = value.split(".")
-                message = f"day.month.year date: write {int(day)} {_MONTHS[int(month) - 1]} {year}"
-            if _quoted(d, s, e):
-                severity = "info"
-            out.append(NumberIssue(s, e, kind, message, langs, severity, fix))
-        return out
+    return doc.memo("_mt_numbers", _find_number_issues)
 
-    return doc.memo("_mt_numbers", compute)
+
+def _find_number_issues(d: Doc) -> list[NumberIssue]:
+    if not _english(d):
+        return []
+    text = d.text
+    hints = _scan(d).number_hints
+    matches: list[tuple[tuple[int, int], str, Any]] = []
+    if _numbers_possible(text, _langid.folded(d), hints):
+        matches = [((m.start(_kind(m)) - 1, m.end(_kind(m))), _kind(m), m) for m in _NUMBERS.finditer(text)]
+    for sym in _CURRENCY_SYMBOLS:
+        if sym in text:
+            matches += [(m.span("cursym"), "cursym", m) for m in _CURRENCY_AFTER[sym].finditer(text)]
+    if not hints.isdisjoint(_ABBR_HINTS) and _abbr_possible(text):
+        matches += [(m.span("abbr"), "abbr", m) for m in _NUMBER_ABBR.finditer(text)]
+    if not matches:
+        return []
+    out: list[NumberIssue] = []
+    matches.sort(key=lambda x: x[0])
+    for (s, e), kind, m in matches:
+        value = text[s:e]
+        severity = "warning"
+        fix: Fix | None = None
+        langs = _KIND_LANGS.get(kind, ())
+        message = _KIND_MESSAGES.get(kind, "")
+        if kind == "dotone":
+            noun = m.group("noun").lower()
+            if noun in _DECIMAL_UNITS:
+                continue
+            fix = Fix(value.replace(".", ","), safe=False)
+        elif kind == "dotmulti":
+            groups = value.split(".")
+            if len(groups) == 4 and all(int(g) <= 255 for g in groups):
+                continue  # an IP address
+            fix = Fix(value.replace(".", ","), safe=False)
+        elif kind in ("deccomma", "zerocomma"):
+            fix = Fix(value.replace(",", "."), safe=False)
+        elif kind == "dotcomma":
+            fix = Fix(value.replace(".", "\x00").replace(",", ".").replace("\x00", ","), safe=False)
+        elif kind == "spaced":
+            fix = Fix(regex.sub(r"[ \u00a0\u202f]", ",", value), safe=False)
+        elif kind == "thousand":
+            fix = _thousand_fix(value.split()[0])
+        elif kind == "abbr":
+            word, severity, langs = _ABBR[value.lower()]
+            # Take a following abbreviation dot along when the sentence goes on.
+            if e < len(text) and text[e] == "." and regex.match(r"\.\s+[\p{Ll}\d]", text[e : e + 3]):
+                e += 1
+            message = f"source-language abbreviation {value!r}: write {word!r}"
+            fix = Fix(word, safe=True)
+        elif kind == "date":
+            day, month, year = value.split(".")
+            message = f"day.month.year date: write {int(day)} {_MONTHS[int(month) - 1]} {year}"
+        if _quoted(d, s, e):
+            severity = "info"
+        out.append(NumberIssue(s, e, kind, message, langs, severity, fix))
+    return out
 
 
 _MONTHS = [

@@ -353,7 +353,7 @@ _ALL_CHARS = "".join(map(chr, range(sys.maxunicode + 1)))
 def _numbers_possible(text: str) -> bool:
     """The gate as MT005 runs it (hint words from the family's scan)."""
     doc = Doc(Article(id="x", text=text), Config())
-    return translation._numbers_possible(text, translation._scan(doc).number_hints)
+    return translation._numbers_possible(text, fold_lower(text), translation._scan(doc).number_hints)
 
 
 def test_gate_character_classes_contain_the_stdlib_ones():
@@ -412,6 +412,8 @@ def test_number_gate_never_hides_a_match(text):
         "Some 150\u00a0000 people.",
         "About 50 thousand came.",
         "About 1,5 thousand came.",
+        "About 50 \u2003\nthousand came.",
+        "At 15\x1co'clock it began.",
         "On 24.09.2023 it began.",
         "On 1.1.1999 it began.",
         "At 15 o'clock it began.",
@@ -485,3 +487,13 @@ def test_shipped_names_lower_case_without_changing_length():
     # ``_scan`` relies on a name's folded form being as long as the name.
     for ent in translation.load_entities():
         assert len(fold_lower(ent.name)) == len(ent.name), ent.name
+
+
+@settings(max_examples=2000, deadline=None, suppress_health_check=list(HealthCheck))
+@given(st.lists(st.sampled_from(list("ab_'\u2019.-, \n\t\u00a0\u2003\x1c(\u201c") + ["the", "U.S", "\u00e9", "\u0663"]), max_size=40).map("".join))
+def test_previous_token_is_what_the_token_pattern_finds(text):
+    pattern = re.compile(r"([\w'\u2019.-]+)\s*$")
+    for s in range(len(text) + 1):
+        m = pattern.search(text, max(0, s - 30), s)
+        expected = m.group(1) if m and "\n" not in m.group(0) else None
+        assert translation._previous_token(text, s) == expected, (text, s)
