@@ -4,10 +4,12 @@ Undecodable bytes, replacement characters, mojibake, HTML entities and
 tags, literal escape sequences, invisible and control characters, bidi
 controls, homoglyphs and word-breaking no-break spaces.
 
-Clean articles pay almost nothing: every rule first checks for the
-characters it needs (``&``, ``<``, a backslash, a mojibake-shaped pair, an
-invisible or control character, a Cyrillic or Greek letter) with a
-substring search or one character-class scan. ftfy, which is comparatively
+Clean articles pay almost nothing: every rule states a cheap pre-check in
+``capped(when=...)`` — a substring search for ``&``, ``<``, a backslash or
+a no-break space, or a set operation on the article's unusual characters
+(:func:`unusual_chars`, computed once: everything but printable ASCII and
+line breaks) for mojibake-shaped pairs, invisible, bidi and control
+characters and Cyrillic or Greek letters. ftfy, which is comparatively
 slow, only ever sees the few tokens the mojibake pre-check selects.
 """
 
@@ -63,8 +65,9 @@ def undecodable_bytes(doc: Doc) -> Iterator[Hit]:
 
 
 def utf8(doc: Doc) -> bytes:
-    """The article as UTF-8 bytes (once per article): single-byte searches
-    on it are the family's cheapest test for non-ASCII character ranges."""
+    """The article as UTF-8 bytes (once per article): byte-level searches
+    and deletions on it are the family's cheapest tests for non-ASCII
+    characters (see :func:`unusual_chars`)."""
     return cached(doc, "_en_utf8", _encode)
 
 
@@ -80,7 +83,7 @@ _PLAIN_ASCII = bytes(range(0x20, 0x7F)) + b"\t\n\r"
 def _unusual_chars(doc: Doc) -> frozenset[str]:
     # Deleting the plain ASCII bytes from the UTF-8 form (one C-level pass)
     # leaves whole UTF-8 sequences of everything else, usually a few dozen
-    # bytes; decoded, they are the article's unusual characters in order.
+    # bytes; decoded, they are the article's unusual characters.
     rest = utf8(doc).translate(None, _PLAIN_ASCII)
     return frozenset(rest.decode("utf-8", "surrogatepass")) if rest else frozenset()
 
@@ -140,6 +143,8 @@ def _may_have_mojibake(doc: Doc) -> bool:
     """Does the article hold both halves of a mojibake pair (anywhere)?"""
     chars = unusual_chars(doc)
     return not chars.isdisjoint(_MOJIBAKE_LEAD_CHARS) and not chars.isdisjoint(_MOJIBAKE_FOLLOW_CHARS)
+
+
 #: Mojibake never contains ASCII whitespace (continuation bytes are >= 0x80),
 #: so a damaged stretch is cut at it; the window bounds the cost.
 MOJIBAKE_WINDOW = 64
@@ -1007,4 +1012,4 @@ def word_breaking_nbsp(doc: Doc) -> Iterator[Hit]:
         yield Hit(i, i + 1, f"no-break space splits a word ({reason})", Fix("", True))
 
 
-__all__ = ["Mojibake", "html_tags", "mojibake_spans", "utf8"]
+__all__ = ["Mojibake", "html_tags", "mojibake_spans", "unusual_chars", "utf8"]

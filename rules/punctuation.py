@@ -9,9 +9,11 @@ symbol-only lines.
 Every pattern here is linear on adversarial input: character classes and
 bounded repetitions only, no nested quantifiers over overlapping classes.
 Per-article work is shared: the quote marks of an article are scanned once
-(:func:`quote_scan`) and the result feeds PU002, PU003, PU004 and PU006.
-Rules first test for the characters they need, so a clean article pays for
-little more than a few substring searches.
+(:func:`quote_scan`) and the result feeds PU002, PU003, PU004 and PU006;
+one literal-prefixed pattern per punctuation mark (:func:`punctuation_suspects`)
+tells PU001, PU007, PU008, PU009 and PU010 whether they have anything to look
+at. Every rule states its cheap pre-check in ``capped(when=...)``, so a clean
+article pays for a few quick passes over the text and no rule generators.
 """
 
 from __future__ import annotations
@@ -469,7 +471,7 @@ def _scan_quotes(doc: Doc) -> QuoteScan:
     if not positions:
         return scan
     marks = scan._marks
-    glued, unbalanced = scan.glued, scan.unbalanced
+    glued, unbalanced = scan.glued, scan.unbalanced  # (appended to in place)
     paras = doc.paragraphs
     pi = 0
     ps, pe = paras[0]
@@ -516,7 +518,7 @@ def _scan_quotes(doc: Doc) -> QuoteScan:
                 _close(scan, stack, k, i, c, STRAIGHT)
             elif _straight_role(text, i, ps, pe) == "close" and (not nxt or not nxt.isalnum()):
                 marks.append((i, c, STRAIGHT, "close"))
-                scan.unbalanced.append(QuoteProblem(i, i + 1, "closing quotation mark '\"' without an opening one"))
+                unbalanced.append(QuoteProblem(i, i + 1, "closing quotation mark '\"' without an opening one"))
             else:
                 stack.append((i, c, STRAIGHT))
                 marks.append((i, c, STRAIGHT, "open"))
@@ -528,7 +530,7 @@ def _scan_quotes(doc: Doc) -> QuoteScan:
                 _glued_stop(scan, text, i, pe)
             elif top == CURLY and i > ps and not text[i - 1].isspace() and (not nxt or not nxt.isalnum()):
                 # “unprecedented“ — an opening mark typed as the closing one.
-                scan.unbalanced.append(
+                unbalanced.append(
                     QuoteProblem(i, i + 1, "opening quotation mark '\u201c' used as a closing one", Fix("\u201d", True))
                 )
                 _close(scan, stack, len(stack) - 1, i, c, CURLY)
@@ -548,7 +550,7 @@ def _scan_quotes(doc: Doc) -> QuoteScan:
                     _close(scan, stack, k, i, c, stack[k][2])
                 elif (i <= ps or text[i - 1].isspace()) and nxt.isalnum():
                     # ”word — a closing mark typed as the opening one.
-                    scan.unbalanced.append(
+                    unbalanced.append(
                         QuoteProblem(i, i + 1, "closing quotation mark '\u201d' used as an opening one", Fix("\u201c", True))
                     )
                     stack.append((i, c, CURLY))
@@ -556,9 +558,9 @@ def _scan_quotes(doc: Doc) -> QuoteScan:
                     continue
                 else:
                     marks.append((i, c, CURLY, "close"))
-                    scan.unbalanced.append(QuoteProblem(i, i + 1, "closing quotation mark '\u201d' without an opening one"))
+                    unbalanced.append(QuoteProblem(i, i + 1, "closing quotation mark '\u201d' without an opening one"))
             if nxt == "\u201c" and not _is_stray_at(text, i + 1, ps, pe, stack):
-                scan.glued.append(
+                glued.append(
                     QuoteProblem(i, i + 2, "closing and opening quotation marks glued together", Fix("\u201d \u201c", True))
                 )
             if nxt == ".":
@@ -589,10 +591,10 @@ def _scan_quotes(doc: Doc) -> QuoteScan:
                 marks.append((i, c, GUILLEMET, "open"))
             else:
                 marks.append((i, c, GUILLEMET, "close"))
-                scan.unbalanced.append(QuoteProblem(i, i + 1, "closing quotation mark '\u00bb' without an opening one"))
+                unbalanced.append(QuoteProblem(i, i + 1, "closing quotation mark '\u00bb' without an opening one"))
     _finish_paragraph(scan, text, paras, pi, stack)
-    if len(scan.unbalanced) > 1:
-        scan.unbalanced.sort(key=lambda p: p.start)
+    if len(unbalanced) > 1:
+        unbalanced.sort(key=lambda p: p.start)
     return scan
 
 
@@ -1211,7 +1213,7 @@ def space_before_punctuation(doc: Doc) -> Iterator[Hit]:
     # Every match is a run of spaces before a mark: the run holding the
     # first space-like character before a mark is where the first match
     # can start at the earliest, so the scan starts there.
-    start = punctuation_suspects(doc)["PU007"]
+    start = punctuation_suspects(doc).get("PU007", 0)
     while start > 0 and text[start - 1] in _SPACES_BEFORE_MARK:
         start -= 1
     for m in candidates(_SPACE_BEFORE.finditer(text, start)):
@@ -1569,6 +1571,7 @@ __all__ = [
     "ends_with_abbreviation",
     "excerpt",
     "looks_like_address",
+    "punctuation_suspects",
     "quote_scan",
     "styled_quotes",
     "token_bounds",

@@ -4,10 +4,13 @@ linear."""
 
 from __future__ import annotations
 
+import itertools
 import time
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from audit.config import Config
 from audit.doc import Doc
@@ -15,6 +18,7 @@ from audit.engine import apply_fixes, run_rules
 from audit.model import Article
 from audit.readers import clean_text
 from audit.registry import all_rules, select_rules
+from rules.punctuation import MAX_HITS
 
 CLEAN = Path(__file__).parent / "corpus" / "clean" / "typography_clean.txt"
 FAMILY = select_rules(["PU", "EN"])
@@ -154,3 +158,28 @@ def test_family_is_linear_on_one_megabyte_lines(name):
             assert 0 <= hit.start <= hit.end <= len(text)
     elapsed = time.perf_counter() - t0
     assert elapsed < 2.0, f"{name}: {elapsed:.2f} s"
+
+
+# Pieces that put the family's pre-checks on the spot: every mark beside
+# spaces, tabs, no-break spaces, capitals, letters, quotes and controls.
+PIECES = st.sampled_from(
+    [
+        ".", ",", ";", ":", "!", "?", "-", "--", "\u2026", " ", "  ", "\t", "\u00a0", "\u202f", "\n", "\n\n", "\r",
+        "a", "b", "I", "A", "T", "The", "word", "x", "3", "%", ")", "]", "(", "_", "U.S.", "Ltd", "'", "\u2019",
+        '"', "\u201c", "\u201d", "\u201e", "\u00ab", "\u00bb", "\u00e9", "\u00c3", "\u00e2\u20ac\u2122", "\u00c4\u2021",
+        "\u200b", "\u200d", "\u202e", "\u00ad", "\x00", "\x0c", "\x85", "\x92", "\x1b[31m", "\u043e", "\u039d", "\u03bc",
+        "\ufffd", "&amp;", "&quot;", "<p>", "\\u2019", "\\n", "* * *", "===", "N A T O", " K o", " s o ", "x ,", "a  .", "3\t;", "\u201d\u00a0:", "\n-----\n", "\n* * *\n", "x.The", "him,and", "1.\u201dAb", " - ", "\t-- ", "\u24d0", "\u0531", "\u0460e",
+    ]
+)  # fmt: skip
+
+
+@settings(max_examples=400, deadline=None, derandomize=True)
+@given(st.lists(PIECES, max_size=40).map("".join))
+def test_pre_checks_never_hide_a_finding(text):
+    """A rule's cheap pre-check (``capped(when=...)``) only saves time: the
+    rule reports exactly what its full scan reports."""
+    doc = Doc(Article(id="t", text=text), Config(time_budget=0))
+    for rule in FAMILY:
+        full = getattr(rule.fn, "__wrapped__", None)
+        assert full is not None, rule.code
+        assert list(rule.fn(doc)) == list(itertools.islice(full(doc), MAX_HITS)), rule.code

@@ -188,6 +188,14 @@ def test_space_before_punctuation_tab_and_nbsp():
     assert spans("PU007", "Le ministre a dit\u00a0: oui.") == [(17, 19, "\u00a0:")]
 
 
+def test_space_before_punctuation_reports_the_whole_run_of_spaces():
+    # The scan starts at the run holding the first space-like character
+    # before a mark: a tab or no-break space after plain spaces, or a run
+    # that starts well before the first candidate, is reported whole.
+    text = "It rained on Monday \t, officials said. Later  \u00a0: yes. Then   ."
+    assert spans("PU007", text) == [(19, 22, " \t,"), (44, 48, "  \u00a0:"), (58, 62, "   .")]
+
+
 @pytest.mark.parametrize(
     "text",
     [
