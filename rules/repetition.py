@@ -19,6 +19,8 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+from itertools import accumulate, repeat
+from operator import itemgetter
 from typing import Any
 
 from audit.doc import Doc
@@ -38,7 +40,47 @@ def _tokens(doc: Doc, s: int, e: int) -> list[str]:
 
 
 def _sentence_keys(doc: Doc) -> list[tuple[str, ...]]:
-    return doc.memo("_rp_keys", lambda d: [tuple(_tokens(d, s, e)) for s, e in d.sentences])
+    """Words of each of ``doc.sentences``."""
+
+    def compute(d: Doc) -> list[tuple[str, ...]]:
+        w = _langid.wordable(d)
+        return [tuple(w[s:e].split()) for s, e in d.sentences]
+
+    return doc.memo("_rp_keys", compute)
+
+
+def _sentence_starts(doc: Doc) -> list[int]:
+    return doc.memo("_rp_starts", lambda d: list(map(itemgetter(0), d.sentences)))
+
+
+def _keys_distinct(doc: Doc) -> bool:
+    """No two sentences have the same words (the common case: then no
+    sentence is an exact repeat, checked in one C-level set build)."""
+    return doc.memo("_rp_distinct", lambda d: len(set(_sentence_keys(d))) == len(d.sentences))
+
+
+def _paragraph_keys(doc: Doc) -> list[tuple[str, ...]]:
+    """Words of each of ``doc.paragraphs``, found among the article's words
+    (``_langid.tokens``) rather than by splitting every paragraph again.
+
+    Sentences tile their paragraph up to whitespace (``sentence_spans``),
+    so the sentences' words, one after the other, are the article's words
+    and a paragraph's words run from its first sentence's first word to the
+    next paragraph's. Should a sentence boundary ever fall inside a word
+    (no space on either side), the sentences would have more words in all:
+    the paragraphs are then split afresh."""
+
+    def compute(d: Doc) -> list[tuple[str, ...]]:
+        toks = _langid.tokens(d)
+        # Index into ``toks`` of each sentence's first word.
+        offsets = list(accumulate(map(len, _sentence_keys(d)), initial=0))
+        if offsets[-1] != len(toks):
+            return [tuple(_tokens(d, s, e)) for s, e in d.paragraphs]
+        firsts = list(map(offsets.__getitem__, map(bisect_left, repeat(_sentence_starts(d)), map(itemgetter(0), d.paragraphs))))
+        firsts.append(len(toks))
+        return list(map(tuple, map(toks.__getitem__, map(slice, firsts, firsts[1:]))))
+
+    return doc.memo("_rp_para_keys", compute)
 
 
 def _remove_sentence_fix(text: str, s: int, e: int) -> Fix:
@@ -67,24 +109,27 @@ def exact_repeats(doc: Doc) -> list[Repeat]:
         out: list[Repeat] = []
         # Both searches below bisect (sentence starts, covered paragraphs in
         # text order): a scan per repeat was quadratic on many repeats.
-        starts = [s for s, _ in d.sentences]
+        starts = _sentence_starts(d)
         covered_starts: list[int] = []
         covered_ends: list[int] = []
-        seen_para: dict[tuple[str, ...], int] = {}
-        for ps, pe in d.paragraphs:
-            key = tuple(_tokens(d, ps, pe))
-            if len(key) < MIN_WORDS:
-                continue
-            first = seen_para.get(key)
-            if first is None:
-                seen_para[key] = ps
-                continue
-            # Only a paragraph of two or more sentences is reported whole;
-            # a one-sentence paragraph is a sentence repeat like any other.
-            if bisect_left(starts, pe) - bisect_left(starts, ps) >= 2:
-                out.append(Repeat(ps, pe, first, True))
-                covered_starts.append(ps)
-                covered_ends.append(pe)
+        para_keys = _paragraph_keys(d)
+        if len(set(para_keys)) < len(para_keys):  # else no paragraph repeats another
+            seen_para: dict[tuple[str, ...], int] = {}
+            for (ps, pe), key in zip(d.paragraphs, para_keys):
+                if len(key) < MIN_WORDS:
+                    continue
+                first = seen_para.get(key)
+                if first is None:
+                    seen_para[key] = ps
+                    continue
+                # Only a paragraph of two or more sentences is reported whole;
+                # a one-sentence paragraph is a sentence repeat like any other.
+                if bisect_left(starts, pe) - bisect_left(starts, ps) >= 2:
+                    out.append(Repeat(ps, pe, first, True))
+                    covered_starts.append(ps)
+                    covered_ends.append(pe)
+        if _keys_distinct(d):
+            return out  # no sentence repeats another (``out`` is in text order)
         seen: dict[tuple[str, ...], int] = {}
         for (s, e), key in zip(d.sentences, _sentence_keys(d)):
             if len(key) < MIN_WORDS:

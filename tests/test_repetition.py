@@ -6,13 +6,16 @@ import time
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from audit.config import Config
 from audit.doc import Doc
 from audit.engine import apply_fixes
 from audit.model import Article
 from audit.registry import get_rule
-from rules.repetition import NEAR_DUPLICATE_RATIO, near_duplicate, repeated_runs
+from rules import _langid
+from rules.repetition import NEAR_DUPLICATE_RATIO, _paragraph_keys, near_duplicate, repeated_runs
 
 from .helpers import run_rule
 
@@ -43,6 +46,37 @@ def test_repeated_paragraph_is_reported_once_and_points_to_the_first():
 def test_repeated_sentence_ignores_case_and_punctuation():
     text = "Troops will arrive on Monday. Officials confirmed it. TROOPS WILL ARRIVE ON MONDAY!"
     assert [f.text for f in _findings("RP001", text)] == ["TROOPS WILL ARRIVE ON MONDAY!"]
+
+
+# Text made of pieces that stress sentence and word boundaries: full stops
+# glued to the next word, closing quotes and apostrophes, abbreviations,
+# whitespace other than the plain space, blank lines.
+_PIECES = st.sampled_from(
+    ["The", "talks", "ended", "Dr", "U.S.", "5.5", "’Then", "’", "\u201d", "\u201c", "(", ")", "—", "-", "'", "a", "I"]
+)
+_GLUE = st.sampled_from([" ", " ", " ", "", ". ", ".", "? ", "! ", "\n", "\n\n", "  ", "\t", "\u2009", "\u2028", "\x0b", ", "])
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(st.lists(st.tuples(_PIECES, _GLUE), max_size=40))
+def test_paragraph_words_match_a_fresh_split(parts):
+    """The paragraph words RP001 joins from the sentences are exactly the
+    words of each paragraph, however the sentence boundaries fall."""
+    text = "".join(p + g for p, g in parts)
+    doc = Doc(Article(id="t", text=text), Config())
+    wordable = _langid.wordable(doc)
+    assert _paragraph_keys(doc) == [tuple(wordable[s:e].split()) for s, e in doc.paragraphs]
+
+
+def test_repeated_paragraph_with_other_sentence_boundaries():
+    """Same words, punctuated into one sentence the first time and two the
+    second: the paragraph repeats (no sentence does)."""
+    first = "The port reopened on Tuesday and ships began to move again"
+    second = "The port reopened on Tuesday. And ships began to move again."
+    text = f"{first}\nUnions said the deal was fair.\n{second}\n"
+    found = _findings("RP001", text)
+    assert [(f.text, f.data) for f in found] == [(second, {"first": 0})]
+    assert "paragraph" in found[0].message
 
 
 def test_near_duplicate_threshold_is_documented_and_applied():
