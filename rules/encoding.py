@@ -865,8 +865,18 @@ def _script(c: str) -> str | None:
     return None
 
 
+#: Characters of the Latin-1 Supplement, Latin Extended-A/B and General
+#: Punctuation blocks (accents, curly quotes, dashes, no-break spaces — the
+#: usual unusual characters of English news) that are neither Cyrillic nor
+#: Greek, so that most articles need no script lookup at all.
+_NEITHER_CYRILLIC_NOR_GREEK = frozenset(
+    c for c in map(chr, (*range(0x80, 0x250), *range(0x2000, 0x2070))) if not _CYRILLIC_GREEK.match(c)
+)
+
+
 def _has_cyrillic_or_greek(doc: Doc) -> bool:
-    return _CYRILLIC_GREEK.search("".join(unusual_chars(doc))) is not None
+    rest = unusual_chars(doc) - _NEITHER_CYRILLIC_NOR_GREEK
+    return bool(rest) and _CYRILLIC_GREEK.search("".join(rest)) is not None
 
 
 @rule(
