@@ -398,6 +398,8 @@ class Headline:
     start: int  # -1 when the headline is the article's title field
     end: int
     tokens: tuple[str, ...]
+    #: index into ``doc.paragraphs`` (-1: the title field)
+    para: int
 
 
 def _headline(doc: Doc) -> Headline | None:
@@ -410,21 +412,21 @@ def _headline(doc: Doc) -> Headline | None:
         title_toks: tuple[str, ...] = ()
         if title:
             title_toks = tuple(_langid.fold_lower(title).translate(_PUNCT_TABLE).split())
-        for s, e in d.paragraphs[:3]:
+        for k, (s, e) in enumerate(d.paragraphs[:3]):
             if _DATELINE.search(d.text, s, e) and e - s <= 40:
                 continue  # "Saturday 20 April, 2024": a date line, not the headline
-            toks = tuple(_tokens(d, s, e))
+            toks = _paragraph_keys(d)[k]
             if title_toks:
                 # The text carries its own headline line: that is the
                 # headline, not a restatement of the title.
-                if d.text[e - 1] not in _TERMINAL and _similar(title_toks, toks) >= RESTATE_RATIO:
-                    return Headline(s, e, toks)
+                if d.text[e - 1] not in _TERMINAL and _ratio_at_least(title_toks, toks, RESTATE_RATIO) is not None:
+                    return Headline(s, e, toks, k)
                 break
             if HEADLINE_MIN_WORDS <= len(toks) <= 25 and d.text[e - 1] not in _TERMINAL:
-                return Headline(s, e, toks)
+                return Headline(s, e, toks, k)
             return None
         if len(title_toks) >= HEADLINE_MIN_WORDS:
-            return Headline(-1, -1, title_toks)
+            return Headline(-1, -1, title_toks, -1)
         return None
 
     return doc.memo("_rp_headline", compute)
@@ -446,8 +448,18 @@ class Restatement:
     whole_line: bool
 
 
-def _similar(a: tuple[str, ...], b: tuple[str, ...]) -> float:
-    return SequenceMatcher(None, a, b, autojunk=False).ratio()
+def _ratio_at_least(a: tuple[str, ...], b: tuple[str, ...], threshold: float) -> float | None:
+    """``SequenceMatcher`` ratio of ``a`` and ``b`` if it is at least
+    ``threshold``, else None. The ratio is 2·M / (len(a) + len(b)) for M
+    matched words, and M is at most the number of words of the shorter
+    sequence found in the longer: that bound rules out most pairs (a body
+    sentence and its headline) without the quadratic comparison."""
+    total = len(a) + len(b)
+    short, long_ = (a, b) if len(a) <= len(b) else (b, a)
+    if total and 2.0 * sum(map(frozenset(long_).__contains__, short)) / total < threshold:
+        return None
+    r = SequenceMatcher(None, a, b, autojunk=False).ratio()
+    return r if r >= threshold else None
 
 
 def restatements(doc: Doc) -> list[Restatement]:
@@ -458,25 +470,26 @@ def restatements(doc: Doc) -> list[Restatement]:
         text = d.text
         out: list[Restatement] = []
         paras = d.paragraphs
-        first_idx = 0 if head.start < 0 else next(i for i, p in enumerate(paras) if p[0] == head.start) + 1
+        para_keys = _paragraph_keys(d)
+        first_idx = head.para + 1
         for k in range(first_idx, min(len(paras), first_idx + HEAD_LINES)):
             ps, pe = paras[k]
-            toks = tuple(_tokens(d, ps, pe))
+            toks = para_keys[k]
             body = len(toks) >= 12 and text[pe - 1] in _TERMINAL
             if body:
                 # The first body paragraph: does its first sentence restate
                 # the headline?
-                first_sentence = next(((s, e) for s, e in d.sentences if ps <= s < pe), None)
-                if first_sentence is not None:
-                    s, e = first_sentence
-                    st = tuple(_tokens(d, s, e))
-                    r = _similar(head.tokens, st)
-                    if r >= RESTATE_RATIO and not _exact_in_text(head, st):
+                i = bisect_left(_sentence_starts(d), ps)
+                if i < len(d.sentences) and d.sentences[i][0] < pe:
+                    s, e = d.sentences[i]
+                    st = _sentence_keys(d)[i]
+                    r = _ratio_at_least(head.tokens, st, RESTATE_RATIO)
+                    if r is not None and not _exact_in_text(head, st):
                         whole = e >= pe
                         out.append(Restatement(s, e, head.start, round(r, 2), whole))
                 break
-            r = _similar(head.tokens, toks)
-            if r >= RESTATE_RATIO and not _exact_in_text(head, toks):
+            r = _ratio_at_least(head.tokens, toks, RESTATE_RATIO)
+            if r is not None and not _exact_in_text(head, toks):
                 out.append(Restatement(ps, pe, head.start, round(r, 2), True))
         return out
 

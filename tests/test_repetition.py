@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from difflib import SequenceMatcher
 from pathlib import Path
 
 import pytest
@@ -15,7 +16,14 @@ from audit.engine import apply_fixes
 from audit.model import Article
 from audit.registry import get_rule
 from rules import _langid
-from rules.repetition import NEAR_DUPLICATE_RATIO, _paragraph_keys, near_duplicate, repeated_runs
+from rules.repetition import (
+    NEAR_DUPLICATE_RATIO,
+    RESTATE_RATIO,
+    _paragraph_keys,
+    _ratio_at_least,
+    near_duplicate,
+    repeated_runs,
+)
 
 from .helpers import run_rule
 
@@ -117,6 +125,19 @@ def test_near_duplicate_in_quotes_is_info():
     )
     found = _findings("RP002", text)
     assert len(found) == 1 and found[0].severity == "info"
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(
+    st.lists(st.sampled_from("abcdef"), max_size=12),
+    st.lists(st.sampled_from("abcdefgh"), max_size=30),
+    st.sampled_from([RESTATE_RATIO, 0.5, 0.95]),
+)
+def test_ratio_bound_never_hides_a_similar_pair(a, b, threshold):
+    """The shared-word bound only skips pairs whose ratio is below the
+    threshold: the decision and the ratio are SequenceMatcher's."""
+    ratio = SequenceMatcher(None, tuple(a), tuple(b), autojunk=False).ratio()
+    assert _ratio_at_least(tuple(a), tuple(b), threshold) == (ratio if ratio >= threshold else None)
 
 
 def test_restated_title_field():
