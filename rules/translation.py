@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from operator import itemgetter
@@ -238,8 +238,8 @@ def _automaton(extra: tuple[Any, ...]) -> tuple[Any, tuple[Calque, ...]]:
 
     Keys: every expanded phrase of the lexicon plus the user's extra entries
     (later entries win on identical phrases), every known name in lower
-    case (MT003/MT004 check the case on the original text), and MT005's
-    hint words. Each value is ``(length, kind, payload)``: a calque-only key
+    case (MT003/MT004 check the case on the original text), and hint words
+    that tell MT005 and MT001 whether a costlier pattern can match. Each value is ``(length, kind, payload)``: a calque-only key
     carries its entry index, a key that is one name only carries the name
     (the two common cases, cheap to dispatch), any other key
     ``(entry index or -1, names, is a hint word)``.
@@ -253,8 +253,13 @@ def _automaton(extra: tuple[Any, ...]) -> tuple[Any, tuple[Calque, ...]]:
     for ent in load_entities():
         names.setdefault(_langid.fold_lower(ent.name), []).append(ent.name)
     auto = ahocorasick.Automaton()
-    for key in sorted(set(calques) | set(names) | _NUMBER_HINTS):
-        idx, key_names, hint = calques.get(key, -1), tuple(names.get(key, ())), key in _NUMBER_HINTS
+    hint_words = _NUMBER_HINTS | _SAID_HINTS | {_ACCORDING_HINT}
+    # pyahocorasick looks a node's children up one by one, in the order they
+    # were added: adding the keys in order of English letter frequency puts
+    # the common letters first (a few per cent off every scan).
+    rank = {c: i for i, c in enumerate(" etaoinshrdlcumwfgypbvkjxqz")}
+    for key in sorted(set(calques) | set(names) | hint_words, key=lambda k: ([rank.get(c, 99) for c in k], k)):
+        idx, key_names, hint = calques.get(key, -1), tuple(names.get(key, ())), key in hint_words
         if not key_names and not hint:
             value: tuple[int, int, Any] = (len(key), _KEY_CALQUE, idx)
         elif idx < 0 and len(key_names) == 1 and not hint:
@@ -278,14 +283,15 @@ class _Scan(NamedTuple):
     calques: list[tuple[int, int, int]]
     #: case-sensitive, bounded known names: ``(start, -end, name)``
     names: list[tuple[int, int, str]]
-    #: MT005 hint words present in the folded text
-    number_hints: frozenset[str]
+    #: where each hint word (``_NUMBER_HINTS``, ``_SAID_HINTS``,
+    #: ``_ACCORDING_HINT``) occurs in the folded text: ascending start offsets
+    hints: dict[str, list[int]]
 
 
 def _scan(doc: Doc) -> _Scan:
     """One Aho–Corasick pass over the folded text for MT002 (calques),
-    MT003/MT004 (known names) and MT005 (hint words), instead of three
-    scans. A name occurs case-sensitively in ``doc.text`` only where its
+    MT003/MT004 (known names) and hint words for MT001/MT005, instead of a
+    scan each. A name occurs case-sensitively in ``doc.text`` only where its
     lower-case form occurs in the folded text (same offsets), so the pass
     finds every candidate and the original text confirms it."""
     return doc.memo("_mt_scan", _scan_folded)
@@ -318,7 +324,7 @@ def _scan_folded(d: Doc) -> _Scan:
     text = d.text
     calques: list[tuple[int, int, int]] = []
     names: list[tuple[int, int, str]] = []
-    hints: set[str] = set()
+    hints: dict[str, list[int]] = {}
     for end, (length, kind, payload) in auto.iter(low):
         # Most outputs are short names inside other words ("us" in "must"):
         # the first test throws them out.
@@ -337,8 +343,8 @@ def _scan_folded(d: Doc) -> _Scan:
                 if _name_at(text, s, end + 1, name):
                     names.append((s, -end - 1, name))
             if hint:
-                hints.add(low[s : end + 1])
-    return _Scan(calques, names, frozenset(hints))
+                hints.setdefault(low[s : end + 1], []).append(s)
+    return _Scan(calques, names, hints)
 
 
 _PREV_WORD = re.compile(r"([\w'-]+)[^\w]*$")
@@ -726,8 +732,6 @@ def _find_missing_articles(d: Doc) -> list[MissingArticle]:
         if not ent.needs_the:
             continue
         s, e = h.start, h.end
-        if _in_headline(d, s):
-            continue
         prev = _previous_token(text, s)
         if prev is not None and prev.lower() in _DETERMINERS:
             continue
@@ -761,7 +765,8 @@ def _find_missing_articles(d: Doc) -> list[MissingArticle]:
                     flag = True
                 elif w.lower() in ("and", "or"):
                     flag = prev is not None and prev.lower() in _PREPOSITIONS
-        if flag:
+        # Headlines drop articles by style (checked last: the costliest test).
+        if flag and not _in_headline(d, s):
             out.append(MissingArticle(s, e, ent, _quoted(d, s, e)))
     return out
 
@@ -1224,9 +1229,10 @@ def _find_personified(d: Doc) -> list[PersonifiedEntity]:
     out: list[PersonifiedEntity] = []
     done: set[int] = set()
     sentences = d.sentences
+    starts = d.memo("_mt_sentence_start_list", _sentence_start_list)
     for subj in hits:
-        k = _sentence_index(d, subj.start)
-        if k < 0 or k in done:
+        k = bisect_right(starts, subj.start) - 1  # the sentence holding the name
+        if k < 0 or subj.start >= sentences[k][1] or k in done:
             continue
         s, e = sentences[k]
         if subj.start - s > 70 or subj.end > e:
@@ -1234,21 +1240,25 @@ def _find_personified(d: Doc) -> list[PersonifiedEntity]:
         if not _SUBJECT_PREFIX.fullmatch(text, s, subj.start):
             continue  # not the subject at the start of its sentence
         done.add(k)
-        if _in_headline(d, s):
+        # What follows only filters: cheap and selective tests first. No
+        # pronoun after the name means none after the verb either.
+        if _PRONOUN_RE.search(text, subj.end, e) is None:
             continue
-        ent = subj.entity
         # a reporting verb within ~eight words, no person in between
         vm = _REPORTING_RE.search(text, subj.end, min(e, subj.end + 90))
         if vm is None:
+            continue
+        pm = _PRONOUN_RE.search(text, vm.end(), e)
+        if pm is None:
             continue
         first = _TOKEN.search(text, subj.end, e)
         if first and first.group()[:1].isupper() and first.group() not in _TIME_WORDS:
             continue  # part of a longer name ("Israel Adesanya")
         if _person_evidence(_TOKEN.findall(text, subj.end, vm.start()), place_words):
             continue
-        pm = _PRONOUN_RE.search(text, vm.end(), e)
-        if pm is None:
+        if _in_headline(d, s):
             continue
+        ent = subj.entity
         word = pm.group()
         if _person_evidence(_TOKEN.findall(text, vm.end(), pm.start()), place_words):
             continue
@@ -1334,7 +1344,9 @@ _ROLE = (
 )
 _NAME = r"[A-Z][\w'\u2019.-]*+(?:\s++[A-Z][\w'\u2019.-]*+){0,3}"
 #: Every check starts from an occurrence of "according to".
-_ACCORDING = re.compile(r"ccording\s+to\b")  # literal first: fast scan; "A"/"a" checked after
+_ACCORDING = re.compile(r"ccording\s+to\b")  # "A"/"a" checked after
+#: ``_ACCORDING`` is tried where ``_scan`` saw this (case-folded) word.
+_ACCORDING_HINT = "ccording"
 #: Not an attribution: "according to plan", "according to which".
 _NOT_ATTRIBUTION = re.compile(
     r"\s+(?:which|whom|plan|schedule|the\s+plan|the\s+law|law|tradition|the\s+rules|rules|the\s+constitution|"
@@ -1357,6 +1369,9 @@ _NEW_SUBJECT_AFTER = re.compile(
     r"(?:will|would|has|have|is|are|was|were|had|plans|intends|wants|can|could|must|should|said|says)\b"
 )
 _CLOSING_TAG = re.compile(r",[\u201d\"']?\s+(?:he|she) (?:said|added|stated)[.!?]?[\u201d\"']?")
+#: ``_CLOSING_TAG`` can only match where the folded text has one of these
+#: (``_scan`` reports them).
+_SAID_HINTS = frozenset(("he said", "he added", "he stated"))
 _OPENING_SAID = re.compile(r"\b(?:said|says|stated)(?=\s+that\b|\s*[,:]|\s+[\u201c\"])")
 
 
@@ -1377,40 +1392,52 @@ def _find_garbled(d: Doc) -> list[Garbled]:
         return []
     text = d.text
     out: list[Garbled] = []
-    per_sentence: dict[int, list[tuple[int, int]]] = {}
-    for m in _ACCORDING.finditer(text):
-        a, b = m.start() - 1, m.end()
+    # "according to"s left for the doubled-attribution check: (a, b,
+    # sentence index). Whether they are in a headline is only looked up
+    # (the costly test) when there are two.
+    plain: list[tuple[int, int, int]] = []
+    # Where the family's scan saw "ccording" (any case): the same matches as
+    # ``_ACCORDING.finditer`` (two cannot overlap) without another scan.
+    for i in _scan(d).hints.get(_ACCORDING_HINT, ()):
+        m = _ACCORDING.match(text, i)
+        if m is None:
+            continue
+        a, b = i - 1, m.end()
         if a < 0 or text[a] not in "Aa" or (a > 0 and text[a - 1].isalnum()):
             continue
         if d.in_quote(a) or _NOT_ATTRIBUTION.match(text, b):
             continue
         k = _sentence_index(d, a)
-        if k < 0 or _in_headline(d, a):
+        if k < 0:
             continue
         window = max(d.sentences[k][0], a - 160)
         rb = _ROLE_BY_NAME.search(text, window, a)
+        if rb is not None:
+            kind = "role-by-name"
+        elif _NAME_BEFORE.search(text, max(window, a - 45), a) and _NEW_SUBJECT_AFTER.match(text, b):
+            kind = "according-new-subject"
+        else:
+            plain.append((a, b, k))
+            continue
+        if _in_headline(d, a):
+            continue
         if rb is not None:
             out.append(
                 Garbled(
                     rb.start("span"),
                     b,
-                    "role-by-name",
+                    kind,
                     "garbled attribution: source-language word"
                     " order (write \u201caccording to <organisation> <role> <name>,\u201d)",
                 )
             )
-            continue
-        if _NAME_BEFORE.search(text, max(window, a - 45), a) and _NEW_SUBJECT_AFTER.match(text, b):
-            out.append(
-                Garbled(
-                    a,
-                    b,
-                    "according-new-subject",
-                    "garbled attribution: \u201caccording to\u201d runs into a new subject",
-                )
-            )
-            continue
-        per_sentence.setdefault(k, []).append((a, b))
+        else:
+            out.append(Garbled(a, b, kind, "garbled attribution: \u201caccording to\u201d runs into a new subject"))
+    per_sentence: dict[int, list[tuple[int, int]]] = {}
+    if len(plain) > 1:  # one alone is never doubled
+        for a, b, k in plain:
+            if not _in_headline(d, a):
+                per_sentence.setdefault(k, []).append((a, b))
     for spans in per_sentence.values():
         for a, b in spans[1:]:
             out.append(
@@ -1418,7 +1445,8 @@ def _find_garbled(d: Doc) -> list[Garbled]:
                     a, b, "double-according", "doubled attribution: \u201caccording to\u201d twice in one sentence"
                 )
             )
-    for tag in _CLOSING_TAG.finditer(text):
+    tags = _CLOSING_TAG.finditer(text) if not _SAID_HINTS.isdisjoint(_scan(d).hints) else ()
+    for tag in tags:
         k = _sentence_index(d, tag.start())
         if k < 0:
             continue
@@ -1517,12 +1545,12 @@ _NUMBERS = re.compile(
 # 5 mln, 3 mld, 2 Mrd.: after a digit; only searched for when the folded
 # text contains one of the hints (plain substring checks).
 _NUMBER_ABBR = re.compile(r"(?i)\d\s?(?P<abbr>mln|bln|mld|mlrd|mio|mrd|tys|thous|ths)(?!\w)")
-_ABBR_HINTS = ("mln", "bln", "mld", "mlrd", "mio", "mrd", "tys", "thous.", "ths.")
+_ABBR_HINTS = frozenset(("mln", "bln", "mld", "mlrd", "mio", "mrd", "tys", "thous.", "ths."))
 #: Words whose presence in the folded text ``_scan`` reports: the abbreviation
 #: hints, and ``thousand``/``o'clock`` for ``_numbers_possible`` (``(?i)``
 #: lets ``s`` be ``\u017f``, which lower-casing keeps).
 _WORD_NUMBER_HINTS = frozenset(("thousand", "thou\u017fand", "o'clock"))
-_NUMBER_HINTS = frozenset(_ABBR_HINTS) | _WORD_NUMBER_HINTS
+_NUMBER_HINTS = _ABBR_HINTS | _WORD_NUMBER_HINTS
 # 100 EUR-sign / 100$: currency symbol after the amount. One pattern per
 # symbol, each searched only when the symbol occurs at all (``in``): a
 # literal first character is a fast scan, a character class is not.
@@ -1565,7 +1593,6 @@ _NUMBER_GATE = regex.compile(
     r"|[ \u00a0\u202f]\d{3}(?![0-9])"  # spaced
     r"))"
 )
-_WORD_NUMBER_GATE = regex.compile(r"\d" + _GATE_SPACE + r"++(?:thou[s\u017f]and|o'clock)")
 # ``\d\s?(?:mln|...)`` from an ASCII digit (consumed to the end of its run,
 # so each run is tried once), or from any other digit. Two patterns: one
 # starting with an alternation would not skip ahead fast.
@@ -1681,14 +1708,21 @@ def _thousand_fix(num: str) -> Fix | None:
     return Fix(f"{int(value):,}", safe=True)
 
 
-def _numbers_possible(text: str, low: str, hints: frozenset[str]) -> bool:
-    """False only when ``_NUMBERS`` cannot match ``text`` (``low``: its folded
-    copy, ``hints``: the ``_NUMBER_HINTS`` in it): the gate above, or a
-    digit and spaces before ``thousand``/``o'clock``, which the folded text
-    holds in lower case (``(?i)`` also lets ``s`` be ``\u017f``)."""
+def _numbers_possible(text: str, low: str, hints: Mapping[str, list[int]]) -> bool:
+    """False only when ``_NUMBERS`` cannot match ``text``: the gate above, or
+    ``thousand``/``o'clock`` after a digit and spaces (``low``: the folded
+    text, which holds every ``(?i)`` spelling of them as one of the hint
+    words; ``hints``: where ``_scan`` saw those)."""
     if _NUMBER_GATE.search(text) is not None:
         return True
-    return not hints.isdisjoint(_WORD_NUMBER_HINTS) and _WORD_NUMBER_GATE.search(low) is not None
+    for word in _WORD_NUMBER_HINTS:
+        for p in hints.get(word, ()):
+            j = p
+            while j > 0 and low[j - 1].isspace():  # re's \s
+                j -= 1
+            if 0 < j < p and low[j - 1].isdecimal():  # re's \d
+                return True
+    return False
 
 
 def _abbr_possible(text: str) -> bool:
@@ -1709,14 +1743,14 @@ def _find_number_issues(d: Doc) -> list[NumberIssue]:
     if not _english(d):
         return []
     text = d.text
-    hints = _scan(d).number_hints
+    hints = _scan(d).hints
     matches: list[tuple[tuple[int, int], str, Any]] = []
     if _numbers_possible(text, _langid.folded(d), hints):
         matches = [((m.start(_kind(m)) - 1, m.end(_kind(m))), _kind(m), m) for m in _NUMBERS.finditer(text)]
     for sym in _CURRENCY_SYMBOLS:
         if sym in text:
             matches += [(m.span("cursym"), "cursym", m) for m in _CURRENCY_AFTER[sym].finditer(text)]
-    if not hints.isdisjoint(_ABBR_HINTS) and _abbr_possible(text):
+    if not _ABBR_HINTS.isdisjoint(hints) and _abbr_possible(text):
         matches += [(m.span("abbr"), "abbr", m) for m in _NUMBER_ABBR.finditer(text)]
     if not matches:
         return []

@@ -353,7 +353,7 @@ _ALL_CHARS = "".join(map(chr, range(sys.maxunicode + 1)))
 def _numbers_possible(text: str) -> bool:
     """The gate as MT005 runs it (hint words from the family's scan)."""
     doc = Doc(Article(id="x", text=text), Config())
-    return translation._numbers_possible(text, fold_lower(text), translation._scan(doc).number_hints)
+    return translation._numbers_possible(text, fold_lower(text), translation._scan(doc).hints)
 
 
 def test_gate_character_classes_contain_the_stdlib_ones():
