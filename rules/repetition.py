@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from itertools import accumulate, repeat
@@ -272,29 +272,39 @@ def near_repeats(doc: Doc) -> list[NearRepeat]:
 
     def compute(d: Doc) -> list[NearRepeat]:
         keys = _sentence_keys(d)
-        index: dict[Any, list[int]] = {}
-        sets: dict[int, frozenset[str]] = {}
-        out: list[NearRepeat] = []
-        headline = _headline(d)
-        h_start, h_end = (headline.start, headline.end) if headline is not None else (-1, -1)
         sentences = d.sentences
-        seen: set[tuple[str, ...]] = set()
+        # Sentences of the headline: its restatements are RP003's.
+        head_lo = head_hi = 0
+        headline = _headline(d)
+        if headline is not None and headline.start >= 0:
+            starts = _sentence_starts(d)
+            head_lo, head_hi = bisect_left(starts, headline.start), bisect_left(starts, headline.end)
+        # Exact repeats are RP001's (none when all sentences differ).
+        seen: set[tuple[str, ...]] | None = None if _keys_distinct(d) else set()
+        index: dict[Any, list[int]] = {}
+        get = index.get
+        sets: dict[int, frozenset[str]] = {}  # word sets, built on first need
+        out: list[NearRepeat] = []
         for i, key in enumerate(keys):
-            if len(key) < NEAR_MIN_WORDS or key in seen:
-                continue  # exact repeats are RP001's
-            seen.add(key)
-            s = sentences[i][0]
-            if h_start <= s < h_end:
-                continue  # the headline's restatements are RP003's
+            if len(key) < NEAR_MIN_WORDS:
+                continue
+            if seen is not None:
+                if key in seen:
+                    continue
+                seen.add(key)
+            if head_lo <= i < head_hi:
+                continue
             # Blocks: the first two words and the longest word (a content
             # word; a near-duplicate with a clause added or dropped keeps
             # at least one of them).
-            blocks = (key[:2], max(key, key=len))
-            found = [c for c in map(index.get, blocks) if c]
-            if found:
-                mine = sets[i] = frozenset(key)
+            first_two, longest = key[:2], max(key, key=len)
+            c1, c2 = get(first_two), get(longest)
+            if c1 or c2:
+                # Block lists are in text order: the most recent first.
+                candidates: Iterable[int] = sorted({*c1, *c2}, reverse=True) if c1 and c2 else reversed(c1 or c2 or [])
+                mine = None
                 checks = tries = 0
-                for j in sorted({j for c in found for j in c}, reverse=True):
+                for j in candidates:
                     checks += 1
                     if checks > MAX_CHECKS:
                         break
@@ -302,6 +312,8 @@ def near_repeats(doc: Doc) -> list[NearRepeat]:
                     theirs = sets.get(j)
                     if theirs is None:
                         theirs = sets[j] = frozenset(other)
+                    if mine is None:
+                        mine = sets[i] = frozenset(key)
                     if not _plausible(other, key, theirs, mine):
                         continue
                     tries += 1
@@ -309,16 +321,21 @@ def near_repeats(doc: Doc) -> list[NearRepeat]:
                         break
                     ratio = near_duplicate(other, key)
                     if ratio is not None:
-                        out.append(NearRepeat(s, sentences[i][1], sentences[j][0], round(ratio, 2)))
+                        out.append(NearRepeat(sentences[i][0], sentences[i][1], sentences[j][0], round(ratio, 2)))
                         break
-            for b in blocks:
-                c = index.get(b)
-                if c is None:
-                    index[b] = [i]
-                else:
-                    c.append(i)
-                    if len(c) > BLOCK_LIMIT:
-                        del c[0]  # keep the most recent: bounded work per sentence
+            # Keep the most recent sentences per block: bounded work per sentence.
+            if c1 is None:
+                index[first_two] = [i]
+            else:
+                c1.append(i)
+                if len(c1) > BLOCK_LIMIT:
+                    del c1[0]
+            if c2 is None:
+                index[longest] = [i]
+            else:
+                c2.append(i)
+                if len(c2) > BLOCK_LIMIT:
+                    del c2[0]
         return out
 
     return doc.memo("_rp_near", compute)

@@ -17,6 +17,7 @@ from audit.model import Article
 from audit.registry import get_rule
 from rules import _langid
 from rules.repetition import (
+    BLOCK_LIMIT,
     NEAR_DUPLICATE_RATIO,
     RESTATE_RATIO,
     _paragraph_keys,
@@ -116,6 +117,21 @@ def test_near_duplicate_threshold_is_documented_and_applied():
         "monday",
     )
     assert near_duplicate(e, f) is not None
+
+
+def test_near_duplicate_candidates_are_the_most_recent_per_block():
+    """Each block (first two words, longest word) keeps its BLOCK_LIMIT most
+    recent sentences: a repeat of a sentence pushed out by later sentences
+    of the same blocks is not compared (bounded work per sentence)."""
+    first = "The ministry said the bridge would reopen to traffic next week."
+    repeat = "The ministry said that the bridge would reopen to all traffic next week."
+    cities = ["Porto", "Lyon", "Graz", "Turin", "Split", "Brno", "Ghent", "Derry", "Malmo"]
+    # Same first two words and same longest word ("ministry"), not similar.
+    others = [f"The ministry has hired more staff for its local office in {c}." for c in cities]
+    within = " ".join([first, *others[: BLOCK_LIMIT - 1], repeat])
+    assert [f.text for f in _findings("RP002", within)] == [repeat]
+    pushed_out = " ".join([first, *others[:BLOCK_LIMIT], repeat])
+    assert _findings("RP002", pushed_out) == []
 
 
 def test_near_duplicate_in_quotes_is_info():
