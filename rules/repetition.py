@@ -19,6 +19,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+from functools import cache
 from itertools import accumulate, repeat
 from operator import itemgetter
 from typing import Any
@@ -591,6 +592,7 @@ LOOP_ERROR_COPIES = 5
 LOOP_ERROR_TOKENS = 20
 
 
+@cache
 def _allowed_doubles() -> frozenset[str]:
     return frozenset(load_lines("stutter_allow.txt"))
 
@@ -617,7 +619,10 @@ def repeated_runs(doc: Doc) -> list[Run]:
     occurrence; only where ``k <= MAX_PERIOD`` is the stretch around it
     compared with itself shifted by ``k``. ``L`` consecutive positions equal
     to the word ``k`` later make a sequence of period ``k`` spanning
-    ``L + k`` words: ``(L + k) // k`` copies."""
+    ``L + k`` words: ``(L + k) // k`` copies. A stretch needs ``L >= k``,
+    so for ``k >= 2`` a neighbouring word must repeat too: the pass keeps
+    only such candidates (clean text repeats "the" within eight words
+    often, a neighbour with it rarely)."""
 
     def compute(d: Doc) -> list[Run]:
         wtext = _langid.wordable(d)
@@ -628,9 +633,14 @@ def repeated_runs(doc: Doc) -> list[Run]:
         last: dict[str, int] = {}
         get = last.get
         cands: list[tuple[int, int]] = []
+        last_i = n - 1
         for i, t in enumerate(toks):
             j = get(t)
-            if j is not None and i - j <= MAX_PERIOD:
+            if (
+                j is not None
+                and i - j <= MAX_PERIOD
+                and (i - j == 1 or (i < last_i and toks[i + 1] == toks[j + 1]) or (j and toks[i - 1] == toks[j - 1]))
+            ):
                 cands.append((j, i - j))
             last[t] = i
         if not cands:

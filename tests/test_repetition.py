@@ -202,6 +202,19 @@ def test_stutter_needs_plain_space_between_copies():
     assert _findings("RP004", "It was over. Over the weekend, talks resumed.") == []
 
 
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        # The doubled phrase ends the text (no word after the second copy) ...
+        ("The talks failed in the end in the end", [("in the end", 17)]),
+        # ... or starts it (no word before the first copy).
+        ("Of the of the plan, little was left.", [("of the", 0)]),
+    ],
+)
+def test_doubled_phrase_at_either_end_of_the_text(text, found):
+    assert [(f.text, f.data["first"]) for f in _findings("RP004", text)] == found
+
+
 def test_loop_severity_and_fix():
     text = "Officials said the the the the the the ministry was closed."
     found = _findings("RP005", text)
