@@ -39,9 +39,9 @@ from ._common import DATA_DIR
 
 def _english(doc: Doc) -> bool:
     """These rules look for artifacts in English text: with another
-    expected language (``--lang``) they stay quiet. (Checked inside each
-    ``doc.memo`` computation, so the family's many look-ups of a result
-    cost one memo hit each.)"""
+    expected language (``--lang``) they stay quiet. (Checked once, by the
+    family's scan, which then finds nothing, and by MT005, inside their
+    ``doc.memo`` computations: a look-up of a result is one memo hit.)"""
     return _langid.expected_language(doc) == "en"
 
 
@@ -304,11 +304,9 @@ def _calque_bounded(low: str, s: int, e: int) -> bool:
     return not (_is_word_char(low[e - 1]) and e < len(low) and _is_word_char(low[e]))
 
 
-def _name_at(text: str, s: int, e: int, name: str) -> bool:
-    """Is ``name`` at ``text[s:e]``, case-sensitively, and not part of a
-    longer word or dotted abbreviation?"""
-    if not text.startswith(name, s):
-        return False
+def _name_bounded(text: str, s: int, e: int, name: str) -> bool:
+    """``name`` at ``text[s:e]`` is not part of a longer word or dotted
+    abbreviation."""
     if s > 0 and (text[s - 1].isalnum() or text[s - 1] in "-."):
         return False
     n = len(text)
@@ -319,18 +317,21 @@ def _name_at(text: str, s: int, e: int, name: str) -> bool:
 
 
 def _scan_folded(d: Doc) -> _Scan:
+    if not _english(d):
+        return _Scan([], [], {})  # and so every result built on it is empty
     auto, _ = _calques_for(d)
     low = _langid.folded(d)
     text = d.text
     calques: list[tuple[int, int, int]] = []
     names: list[tuple[int, int, str]] = []
     hints: dict[str, list[int]] = {}
+    startswith = text.startswith
     for end, (length, kind, payload) in auto.iter(low):
         # Most outputs are short names inside other words ("us" in "must"):
         # the first test throws them out.
         s = end - length + 1
         if kind == _KEY_NAME:
-            if text.startswith(payload, s) and _name_at(text, s, end + 1, payload):
+            if startswith(payload, s) and _name_bounded(text, s, end + 1, payload):
                 names.append((s, -end - 1, payload))
         elif kind == _KEY_CALQUE:
             if _calque_bounded(low, s, end + 1):
@@ -340,7 +341,7 @@ def _scan_folded(d: Doc) -> _Scan:
             if idx >= 0 and _calque_bounded(low, s, end + 1):
                 calques.append((s, -end - 1, idx))
             for name in key_names:
-                if _name_at(text, s, end + 1, name):
+                if startswith(name, s) and _name_bounded(text, s, end + 1, name):
                     names.append((s, -end - 1, name))
             if hint:
                 hints.setdefault(low[s : end + 1], []).append(s)
@@ -386,8 +387,6 @@ def calque_matches(doc: Doc) -> list[CalqueMatch]:
 
 
 def _find_calques(d: Doc) -> list[CalqueMatch]:
-    if not _english(d):
-        return []
     found = _scan(d).calques
     if not found:
         return []
@@ -535,8 +534,6 @@ def entity_hits(doc: Doc) -> list[EntityHit]:
 
 
 def _find_names(d: Doc) -> list[EntityHit]:
-    if not _english(d):
-        return []
     found = _scan(d).names
     if not found:
         return []
@@ -723,8 +720,6 @@ def missing_articles(doc: Doc) -> list[MissingArticle]:
 
 
 def _find_missing_articles(d: Doc) -> list[MissingArticle]:
-    if not _english(d):
-        return []
     text = d.text
     out: list[MissingArticle] = []
     for h in entity_hits(d):
@@ -1218,8 +1213,6 @@ def personified_entities(doc: Doc) -> list[PersonifiedEntity]:
 
 
 def _find_personified(d: Doc) -> list[PersonifiedEntity]:
-    if not _english(d):
-        return []
     text = d.text
     hits = entity_hits(d)
     if not hits:
@@ -1230,41 +1223,40 @@ def _find_personified(d: Doc) -> list[PersonifiedEntity]:
     done: set[int] = set()
     sentences = d.sentences
     starts = d.memo("_mt_sentence_start_list", _sentence_start_list)
-    for subj in hits:
-        k = bisect_right(starts, subj.start) - 1  # the sentence holding the name
-        if k < 0 or subj.start >= sentences[k][1] or k in done:
+    for start, end, ent in hits:
+        k = bisect_right(starts, start) - 1  # the sentence holding the name
+        if k < 0 or start >= sentences[k][1] or k in done:
             continue
         s, e = sentences[k]
-        if subj.start - s > 70 or subj.end > e:
+        if start - s > 70 or end > e:
             continue
-        if not _SUBJECT_PREFIX.fullmatch(text, s, subj.start):
+        if not _SUBJECT_PREFIX.fullmatch(text, s, start):
             continue  # not the subject at the start of its sentence
         done.add(k)
         # What follows only filters: cheap and selective tests first. No
         # pronoun after the name means none after the verb either.
-        if _PRONOUN_RE.search(text, subj.end, e) is None:
+        if _PRONOUN_RE.search(text, end, e) is None:
             continue
         # a reporting verb within ~eight words, no person in between
-        vm = _REPORTING_RE.search(text, subj.end, min(e, subj.end + 90))
+        vm = _REPORTING_RE.search(text, end, min(e, end + 90))
         if vm is None:
             continue
         pm = _PRONOUN_RE.search(text, vm.end(), e)
         if pm is None:
             continue
-        first = _TOKEN.search(text, subj.end, e)
+        first = _TOKEN.search(text, end, e)
         if first and first.group()[:1].isupper() and first.group() not in _TIME_WORDS:
             continue  # part of a longer name ("Israel Adesanya")
-        if _person_evidence(_TOKEN.findall(text, subj.end, vm.start()), place_words):
+        if _person_evidence(_TOKEN.findall(text, end, vm.start()), place_words):
             continue
-        if _in_headline(d, s):
-            continue
-        ent = subj.entity
         word = pm.group()
         if _person_evidence(_TOKEN.findall(text, vm.end(), pm.start()), place_words):
             continue
+        if _in_headline(d, s):
+            continue
         if missing is None:
             missing = {m.start for m in missing_articles(d)}
-        corroborated = subj.start in missing
+        corroborated = start in missing
         if not corroborated:
             if k > 0 and _same_paragraph(d, sentences[k - 1][0], s):
                 ps, pe = sentences[k - 1]
@@ -1280,7 +1272,7 @@ def _find_personified(d: Doc) -> list[PersonifiedEntity]:
             else:
                 corroborated = bool(after) and after[0] in _BELONGINGS
         if corroborated:
-            out.append(PersonifiedEntity(pm.start(), pm.end(), word, ent, subj.start))
+            out.append(PersonifiedEntity(pm.start(), pm.end(), word, ent, start))
     return out
 
 
@@ -1388,8 +1380,6 @@ def garbled_attributions(doc: Doc) -> list[Garbled]:
 
 
 def _find_garbled(d: Doc) -> list[Garbled]:
-    if not _english(d):
-        return []
     text = d.text
     out: list[Garbled] = []
     # "according to"s left for the doubled-attribution check: (a, b,
