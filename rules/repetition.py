@@ -431,7 +431,7 @@ def _headline(doc: Doc) -> Headline | None:
         if title:
             title_toks = tuple(_langid.fold_lower(title).translate(_PUNCT_TABLE).split())
         for k, (s, e) in enumerate(d.paragraphs[:3]):
-            if _DATELINE.search(d.text, s, e) and e - s <= 40:
+            if e - s <= 40 and _DATELINE.search(d.text, s, e):
                 continue  # "Saturday 20 April, 2024": a date line, not the headline
             toks = _paragraph_keys(d)[k]
             if title_toks:
