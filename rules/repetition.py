@@ -40,48 +40,51 @@ def _tokens(doc: Doc, s: int, e: int) -> list[str]:
     return _langid.wordable(doc)[s:e].split()
 
 
-def _sentence_keys(doc: Doc) -> list[tuple[str, ...]]:
-    """Words of each of ``doc.sentences``."""
+@dataclass(frozen=True, slots=True)
+class Words:
+    """Words of an article's sentences and paragraphs, computed once for
+    RP001–RP003."""
 
-    def compute(d: Doc) -> list[tuple[str, ...]]:
-        w = _langid.wordable(d)
-        return [tuple(w[s:e].split()) for s, e in d.sentences]
-
-    return doc.memo("_rp_keys", compute)
-
-
-def _sentence_starts(doc: Doc) -> list[int]:
-    return doc.memo("_rp_starts", lambda d: list(map(itemgetter(0), d.sentences)))
-
-
-def _keys_distinct(doc: Doc) -> bool:
-    """No two sentences have the same words (the common case: then no
-    sentence is an exact repeat, checked in one C-level set build)."""
-    return doc.memo("_rp_distinct", lambda d: len(set(_sentence_keys(d))) == len(d.sentences))
+    #: words of each of ``doc.sentences``
+    sentences: list[tuple[str, ...]]
+    #: start offset of each of ``doc.sentences``
+    starts: list[int]
+    #: no two sentences have the same words (the common case: then no
+    #: sentence is an exact repeat)
+    distinct: bool
+    #: words of each of ``doc.paragraphs``
+    paragraphs: list[tuple[str, ...]]
 
 
-def _paragraph_keys(doc: Doc) -> list[tuple[str, ...]]:
-    """Words of each of ``doc.paragraphs``, found among the article's words
-    (``_langid.tokens``) rather than by splitting every paragraph again.
+def _words(doc: Doc) -> Words:
+    """The article's ``Words``.
 
-    Sentences tile their paragraph up to whitespace (``sentence_spans``),
+    Paragraph words are found among the article's words
+    (``_langid.tokens``) rather than by splitting every paragraph again:
+    sentences tile their paragraph up to whitespace (``sentence_spans``),
     so the sentences' words, one after the other, are the article's words
     and a paragraph's words run from its first sentence's first word to the
     next paragraph's. Should a sentence boundary ever fall inside a word
     (no space on either side), the sentences would have more words in all:
     the paragraphs are then split afresh."""
+    return doc.memo("_rp_words", _compute_words)
 
-    def compute(d: Doc) -> list[tuple[str, ...]]:
-        toks = _langid.tokens(d)
-        # Index into ``toks`` of each sentence's first word.
-        offsets = list(accumulate(map(len, _sentence_keys(d)), initial=0))
-        if offsets[-1] != len(toks):
-            return [tuple(_tokens(d, s, e)) for s, e in d.paragraphs]
-        firsts = list(map(offsets.__getitem__, map(bisect_left, repeat(_sentence_starts(d)), map(itemgetter(0), d.paragraphs))))
+
+def _compute_words(d: Doc) -> Words:
+    w = _langid.wordable(d)
+    toks = _langid.tokens(d)
+    sentences = d.sentences
+    keys = [tuple(w[s:e].split()) for s, e in sentences]
+    starts = list(map(itemgetter(0), sentences))
+    # Index into ``toks`` of each sentence's first word.
+    offsets = list(accumulate(map(len, keys), initial=0))
+    if offsets[-1] == len(toks):
+        firsts = list(map(offsets.__getitem__, map(bisect_left, repeat(starts), map(itemgetter(0), d.paragraphs))))
         firsts.append(len(toks))
-        return list(map(tuple, map(toks.__getitem__, map(slice, firsts, firsts[1:]))))
-
-    return doc.memo("_rp_para_keys", compute)
+        paragraphs = list(map(tuple, map(toks.__getitem__, map(slice, firsts, firsts[1:]))))
+    else:
+        paragraphs = [tuple(w[s:e].split()) for s, e in d.paragraphs]
+    return Words(keys, starts, len(set(keys)) == len(keys), paragraphs)
 
 
 def _remove_sentence_fix(text: str, s: int, e: int) -> Fix:
@@ -108,12 +111,13 @@ def exact_repeats(doc: Doc) -> list[Repeat]:
 
     def compute(d: Doc) -> list[Repeat]:
         out: list[Repeat] = []
+        words = _words(d)
         # Both searches below bisect (sentence starts, covered paragraphs in
         # text order): a scan per repeat was quadratic on many repeats.
-        starts = _sentence_starts(d)
+        starts = words.starts
         covered_starts: list[int] = []
         covered_ends: list[int] = []
-        para_keys = _paragraph_keys(d)
+        para_keys = words.paragraphs
         if len(set(para_keys)) < len(para_keys):  # else no paragraph repeats another
             seen_para: dict[tuple[str, ...], int] = {}
             for (ps, pe), key in zip(d.paragraphs, para_keys):
@@ -129,10 +133,10 @@ def exact_repeats(doc: Doc) -> list[Repeat]:
                     out.append(Repeat(ps, pe, first, True))
                     covered_starts.append(ps)
                     covered_ends.append(pe)
-        if _keys_distinct(d):
+        if words.distinct:
             return out  # no sentence repeats another (``out`` is in text order)
         seen: dict[tuple[str, ...], int] = {}
-        for (s, e), key in zip(d.sentences, _sentence_keys(d)):
+        for (s, e), key in zip(d.sentences, words.sentences):
             if len(key) < MIN_WORDS:
                 continue
             first = seen.get(key)
@@ -272,16 +276,16 @@ def near_repeats(doc: Doc) -> list[NearRepeat]:
     ``MAX_CHECKS`` per sentence); exact repeats are RP001's."""
 
     def compute(d: Doc) -> list[NearRepeat]:
-        keys = _sentence_keys(d)
+        words = _words(d)
+        keys = words.sentences
         sentences = d.sentences
         # Sentences of the headline: its restatements are RP003's.
         head_lo = head_hi = 0
         headline = _headline(d)
         if headline is not None and headline.start >= 0:
-            starts = _sentence_starts(d)
-            head_lo, head_hi = bisect_left(starts, headline.start), bisect_left(starts, headline.end)
+            head_lo, head_hi = bisect_left(words.starts, headline.start), bisect_left(words.starts, headline.end)
         # Exact repeats are RP001's (none when all sentences differ).
-        seen: set[tuple[str, ...]] | None = None if _keys_distinct(d) else set()
+        seen: set[tuple[str, ...]] | None = None if words.distinct else set()
         index: dict[Any, list[int]] = {}
         get = index.get
         sets: dict[int, frozenset[str]] = {}  # word sets, built on first need
@@ -433,7 +437,7 @@ def _headline(doc: Doc) -> Headline | None:
         for k, (s, e) in enumerate(d.paragraphs[:3]):
             if e - s <= 40 and _DATELINE.search(d.text, s, e):
                 continue  # "Saturday 20 April, 2024": a date line, not the headline
-            toks = _paragraph_keys(d)[k]
+            toks = _words(d).paragraphs[k]
             if title_toks:
                 # The text carries its own headline line: that is the
                 # headline, not a restatement of the title.
@@ -488,7 +492,8 @@ def restatements(doc: Doc) -> list[Restatement]:
         text = d.text
         out: list[Restatement] = []
         paras = d.paragraphs
-        para_keys = _paragraph_keys(d)
+        words = _words(d)
+        para_keys = words.paragraphs
         first_idx = head.para + 1
         for k in range(first_idx, min(len(paras), first_idx + HEAD_LINES)):
             ps, pe = paras[k]
@@ -497,10 +502,10 @@ def restatements(doc: Doc) -> list[Restatement]:
             if body:
                 # The first body paragraph: does its first sentence restate
                 # the headline?
-                i = bisect_left(_sentence_starts(d), ps)
+                i = bisect_left(words.starts, ps)
                 if i < len(d.sentences) and d.sentences[i][0] < pe:
                     s, e = d.sentences[i]
-                    st = _sentence_keys(d)[i]
+                    st = words.sentences[i]
                     r = _ratio_at_least(head.tokens, st, RESTATE_RATIO)
                     if r is not None and not _exact_in_text(head, st):
                         whole = e >= pe

@@ -20,8 +20,8 @@ from rules.repetition import (
     BLOCK_LIMIT,
     NEAR_DUPLICATE_RATIO,
     RESTATE_RATIO,
-    _paragraph_keys,
     _ratio_at_least,
+    _words,
     near_duplicate,
     repeated_runs,
 )
@@ -74,7 +74,9 @@ def test_paragraph_words_match_a_fresh_split(parts):
     text = "".join(p + g for p, g in parts)
     doc = Doc(Article(id="t", text=text), Config())
     wordable = _langid.wordable(doc)
-    assert _paragraph_keys(doc) == [tuple(wordable[s:e].split()) for s, e in doc.paragraphs]
+    words = _words(doc)
+    assert words.paragraphs == [tuple(wordable[s:e].split()) for s, e in doc.paragraphs]
+    assert words.sentences == [tuple(wordable[s:e].split()) for s, e in doc.sentences]
 
 
 def test_repeated_paragraph_with_other_sentence_boundaries():
