@@ -35,11 +35,6 @@ from ._common import delete_line_fix, load_lines
 MIN_WORDS = 5
 
 
-def _tokens(doc: Doc, s: int, e: int) -> list[str]:
-    """Lower-cased words of ``doc.text[s:e]`` without punctuation."""
-    return _langid.wordable(doc)[s:e].split()
-
-
 @dataclass(frozen=True, slots=True)
 class Words:
     """Words of an article's sentences and paragraphs, computed once for
