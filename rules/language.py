@@ -20,6 +20,7 @@ from audit.registry import rule, stat_provider
 
 from . import _langid
 from ._langid import analyze, language_name
+from .encoding import unusual_chars
 
 #: Minimum share of the judged text that must be foreign, and minimum
 #: confidence, before the whole article is called out as another language.
@@ -202,7 +203,9 @@ def foreign_script_run(doc: Doc) -> Iterator[Hit]:
     are left to LG001/LG002; runs of one word are reported as ``info``.
     """
     text = doc.text
-    if text.isascii() or not _langid.NON_LATIN.search(text):
+    # The article's characters beyond plain ASCII, a set shared with the
+    # encoding rules: usually a few quotes and dashes, no other script.
+    if not any(_langid.NON_LATIN.match(c) for c in unusual_chars(doc)):
         return
     for ps, pe in doc.paragraphs:
         para = text[ps:pe]
