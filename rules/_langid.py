@@ -33,6 +33,8 @@ import re
 from bisect import bisect_left
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
+from itertools import accumulate, repeat
+from operator import itemgetter
 from typing import Any
 
 import regex
@@ -282,6 +284,45 @@ def wordable(doc: Doc) -> str:
     if w is None:
         w = doc.__dict__["_mtaudit_wordable"] = _wordable(folded(doc))
     return w
+
+
+def sentence_words(doc: Doc) -> list[tuple[str, ...]]:
+    """Words of each of ``doc.sentences`` (lower-case, no punctuation:
+    ``wordable``), computed once per document."""
+    return doc.memo("_mtaudit_sentence_words", _sentence_words)
+
+
+def _sentence_words(doc: Doc) -> list[tuple[str, ...]]:
+    w = wordable(doc)
+    return [tuple(w[s:e].split()) for s, e in doc.sentences]
+
+
+def paragraph_words(doc: Doc) -> list[tuple[str, ...]]:
+    """Words of each of ``doc.paragraphs``, computed once per document.
+
+    Found among the article's words (``tokens``) rather than by splitting
+    every paragraph again: sentences tile their paragraph up to whitespace
+    (``sentence_spans``), so the sentences' words, one after the other, are
+    the article's words and a paragraph's words run from its first
+    sentence's first word to the next paragraph's. Should a sentence
+    boundary ever fall inside a word (no space on either side), the
+    sentences would have more words in all: the paragraphs are then split
+    afresh."""
+    return doc.memo("_mtaudit_paragraph_words", _paragraph_words)
+
+
+def _paragraph_words(doc: Doc) -> list[tuple[str, ...]]:
+    toks = tokens(doc)
+    keys = sentence_words(doc)
+    # Index into ``toks`` of each sentence's first word.
+    offsets = list(accumulate(map(len, keys), initial=0))
+    if offsets[-1] == len(toks):
+        starts = list(map(itemgetter(0), doc.sentences))
+        firsts = list(map(offsets.__getitem__, map(bisect_left, repeat(starts), map(itemgetter(0), doc.paragraphs))))
+        firsts.append(len(toks))
+        return list(map(tuple, map(toks.__getitem__, map(slice, firsts, firsts[1:]))))
+    w = wordable(doc)
+    return [tuple(w[s:e].split()) for s, e in doc.paragraphs]
 
 
 def span_evidence(
@@ -602,13 +643,14 @@ def _candidate_spans(doc: Doc, expected: str) -> list[tuple[int, int, Evidence |
     # Not one foreign function word in the whole article (the usual case):
     # no paragraph needs its own check.
     no_foreign = ascii_only and foreign_all.isdisjoint(tokens(doc))
-    for ps, pe in doc.paragraphs:
+    para_words = paragraph_words(doc) if ascii_only else []
+    for k, (ps, pe) in enumerate(doc.paragraphs):
         if pe - ps < MIN_SEGMENT_CHARS:
             continue
         if ascii_only:
             # Fast path for the common case: plenty of expected function
             # words and not one foreign one.
-            words = split_text[ps:pe].split()
+            words = para_words[k]
             n = len(words)
             if n >= MIN_WORDS and (no_foreign or foreign_all.isdisjoint(words)):
                 exp = sum(map(own.__contains__, words))

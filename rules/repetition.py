@@ -20,7 +20,6 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from functools import cache
-from itertools import accumulate, repeat
 from operator import itemgetter
 from typing import Any
 
@@ -52,34 +51,15 @@ class Words:
 
 
 def _words(doc: Doc) -> Words:
-    """The article's ``Words``.
-
-    Paragraph words are found among the article's words
-    (``_langid.tokens``) rather than by splitting every paragraph again:
-    sentences tile their paragraph up to whitespace (``sentence_spans``),
-    so the sentences' words, one after the other, are the article's words
-    and a paragraph's words run from its first sentence's first word to the
-    next paragraph's. Should a sentence boundary ever fall inside a word
-    (no space on either side), the sentences would have more words in all:
-    the paragraphs are then split afresh."""
+    """The article's ``Words`` (the word lists are the shared views of
+    ``_langid.sentence_words`` and ``_langid.paragraph_words``)."""
     return doc.memo("_rp_words", _compute_words)
 
 
 def _compute_words(d: Doc) -> Words:
-    w = _langid.wordable(d)
-    toks = _langid.tokens(d)
-    sentences = d.sentences
-    keys = [tuple(w[s:e].split()) for s, e in sentences]
-    starts = list(map(itemgetter(0), sentences))
-    # Index into ``toks`` of each sentence's first word.
-    offsets = list(accumulate(map(len, keys), initial=0))
-    if offsets[-1] == len(toks):
-        firsts = list(map(offsets.__getitem__, map(bisect_left, repeat(starts), map(itemgetter(0), d.paragraphs))))
-        firsts.append(len(toks))
-        paragraphs = list(map(tuple, map(toks.__getitem__, map(slice, firsts, firsts[1:]))))
-    else:
-        paragraphs = [tuple(w[s:e].split()) for s, e in d.paragraphs]
-    return Words(keys, starts, len(set(keys)) == len(keys), paragraphs)
+    keys = _langid.sentence_words(d)
+    starts = list(map(itemgetter(0), d.sentences))
+    return Words(keys, starts, len(set(keys)) == len(keys), _langid.paragraph_words(d))
 
 
 def _remove_sentence_fix(text: str, s: int, e: int) -> Fix:
