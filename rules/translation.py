@@ -3,8 +3,7 @@
 - MT001 garbled attribution (source-language word order around
   ``according to`` / ``said``);
 - MT002 calques and translationese from the ``calques`` lexicon
-  (``rules/calques.tsv``), one Aho–Corasick pass, case-insensitive,
-  word-bounded;
+  (``rules/calques.tsv``), case-insensitive, word-bounded;
 - MT003 a country or organisation referred to as ``he``/``she``;
 - MT004 a missing ``the`` before names that need it (``United States said``);
 - MT005 numbers, dates and currencies in a source language's format.
@@ -12,6 +11,12 @@
 Every artifact also carries the source languages it points to; the
 ``source_language`` annotator adds them up so an editor can see which
 translation pipeline produced the article.
+
+Speed: one Aho–Corasick pass over the folded text (``_scan``) finds the
+calque phrases, the known names and a few hint words at once; the costlier
+patterns (MT001's attribution patterns, MT005's number formats) only run
+where a hint word or a cheap necessary condition says they can match, so a
+clean article costs little more than that pass.
 """
 
 from __future__ import annotations
@@ -46,6 +51,9 @@ def _english(doc: Doc) -> bool:
 
 
 _EN_FUNCTION_WORDS = _langid.stopwords().get("en", frozenset())
+#: ``bisect_right(spans, (offset, _INF)) - 1``: the last ``(start, end)`` span
+#: starting at or before ``offset`` (no list of starts to build).
+_INF = float("inf")
 _TERMINAL = ".!?\u2026:;\"'\u201d\u2019)"
 
 
@@ -70,8 +78,7 @@ def _in_headline(doc: Doc, offset: int) -> bool:
     """Is ``offset`` inside a headline-like paragraph? (memoised per
     paragraph on the document)"""
     memo: dict[int, bool] = doc.__dict__.setdefault("_mt_headline_memo", {})
-    starts = doc.memo("_mt_para_starts", _paragraph_starts)
-    k = bisect_right(starts, offset) - 1
+    k = bisect_right(doc.paragraphs, (offset, _INF)) - 1  # last paragraph starting at or before offset
     if k < 0:
         return False
     s, e = doc.paragraphs[k]
@@ -81,14 +88,6 @@ def _in_headline(doc: Doc, offset: int) -> bool:
     if got is None:
         got = memo[k] = _headline_like(doc.text, s, e)
     return got
-
-
-def _paragraph_starts(doc: Doc) -> list[int]:
-    return list(map(itemgetter(0), doc.paragraphs))
-
-
-def _sentence_start_list(doc: Doc) -> list[int]:
-    return list(map(itemgetter(0), doc.sentences))
 
 
 def _is_word_char(c: str) -> bool:
@@ -239,10 +238,11 @@ def _automaton(extra: tuple[Any, ...]) -> tuple[Any, tuple[Calque, ...]]:
     Keys: every expanded phrase of the lexicon plus the user's extra entries
     (later entries win on identical phrases), every known name in lower
     case (MT003/MT004 check the case on the original text), and hint words
-    that tell MT005 and MT001 whether a costlier pattern can match. Each value is ``(length, kind, payload)``: a calque-only key
-    carries its entry index, a key that is one name only carries the name
-    (the two common cases, cheap to dispatch), any other key
-    ``(entry index or -1, names, is a hint word)``.
+    that tell MT001 and MT005 whether a costlier pattern can match. Each
+    value is ``(length, kind, payload)``: a calque-only key carries its
+    entry index, a key that is one name only carries the name (the two
+    common cases, cheap to dispatch), any other key ``(entry index or -1,
+    names, is a hint word)``.
     """
     entries = load_calques() + tuple(parse_calque(_thaw(x)) for x in extra)
     calques: dict[str, int] = {}
@@ -279,10 +279,10 @@ def _calques_for(doc: Doc) -> tuple[Any, tuple[Calque, ...]]:
 class _Scan(NamedTuple):
     """What the family's pass over the folded text found (``_scan``)."""
 
-    #: word-bounded calque phrases: ``(start, -end, entry index)``
-    calques: list[tuple[int, int, int]]
-    #: case-sensitive, bounded known names: ``(start, -end, name)``
-    names: list[tuple[int, int, str]]
+    #: MT002's phrases (``calque_matches``)
+    calques: list[CalqueMatch]
+    #: known names (``entity_hits``)
+    names: list[EntityHit]
     #: where each hint word (``_NUMBER_HINTS``, ``_SAID_HINTS``,
     #: ``_ACCORDING_HINT``) occurs in the folded text: ascending start offsets
     hints: dict[str, list[int]]
@@ -291,9 +291,11 @@ class _Scan(NamedTuple):
 def _scan(doc: Doc) -> _Scan:
     """One Aho–Corasick pass over the folded text for MT002 (calques),
     MT003/MT004 (known names) and hint words for MT001/MT005, instead of a
-    scan each. A name occurs case-sensitively in ``doc.text`` only where its
-    lower-case form occurs in the folded text (same offsets), so the pass
-    finds every candidate and the original text confirms it."""
+    scan each; it also picks the final calque matches and name hits, so
+    the family computes one memo entry here, not three. A name occurs
+    case-sensitively in ``doc.text`` only where its lower-case form occurs
+    in the folded text (same offsets), so the pass finds every candidate
+    and the original text confirms it."""
     return doc.memo("_mt_scan", _scan_folded)
 
 
@@ -319,7 +321,7 @@ def _name_bounded(text: str, s: int, e: int, name: str) -> bool:
 def _scan_folded(d: Doc) -> _Scan:
     if not _english(d):
         return _Scan([], [], {})  # and so every result built on it is empty
-    auto, _ = _calques_for(d)
+    auto, entries = _calques_for(d)
     low = _langid.folded(d)
     text = d.text
     calques: list[tuple[int, int, int]] = []
@@ -345,7 +347,11 @@ def _scan_folded(d: Doc) -> _Scan:
                     names.append((s, -end - 1, name))
             if hint:
                 hints.setdefault(low[s : end + 1], []).append(s)
-    return _Scan(calques, names, hints)
+    return _Scan(
+        _select_calques(low, calques, entries) if calques else [],
+        _select_names(names) if names else [],
+        hints,
+    )
 
 
 _PREV_WORD = re.compile(r"([\w'-]+)[^\w]*$")
@@ -383,15 +389,12 @@ def _guarded(low: str, s: int, e: int, entry: Calque) -> bool:
 
 def calque_matches(doc: Doc) -> list[CalqueMatch]:
     """Lexicon phrases found in the document (non-overlapping, leftmost-longest)."""
-    return doc.memo("_mt_calques", _find_calques)
+    return _scan(doc).calques
 
 
-def _find_calques(d: Doc) -> list[CalqueMatch]:
-    found = _scan(d).calques
-    if not found:
-        return []
-    _, entries = _calques_for(d)
-    low = _langid.folded(d)
+def _select_calques(low: str, found: list[tuple[int, int, int]], entries: tuple[Calque, ...]) -> list[CalqueMatch]:
+    """Leftmost-longest phrases among ``found`` (``(start, -end, entry
+    index)``), less those a guard word cancels."""
     out: list[CalqueMatch] = []
     last = -1
     for s, neg_e, idx in sorted(found):
@@ -530,13 +533,11 @@ class EntityHit(NamedTuple):
 def entity_hits(doc: Doc) -> list[EntityHit]:
     """Case-sensitive, word-bounded occurrences of known names
     (leftmost-longest)."""
-    return doc.memo("_mt_entities", _find_names)
+    return _scan(doc).names
 
 
-def _find_names(d: Doc) -> list[EntityHit]:
-    found = _scan(d).names
-    if not found:
-        return []
+def _select_names(found: list[tuple[int, int, str]]) -> list[EntityHit]:
+    """Leftmost-longest names among ``found`` (``(start, -end, name)``)."""
     by_name, _ = _entity_tables()
     out: list[EntityHit] = []
     last = -1
@@ -1201,8 +1202,7 @@ class PersonifiedEntity:
 def _sentence_index(doc: Doc, offset: int) -> int:
     """Index into ``doc.sentences`` of the sentence holding ``offset`` (-1
     if none)."""
-    starts = doc.memo("_mt_sentence_start_list", _sentence_start_list)
-    k = bisect_right(starts, offset) - 1
+    k = bisect_right(doc.sentences, (offset, _INF)) - 1
     if k >= 0 and offset < doc.sentences[k][1]:
         return k
     return -1
@@ -1222,9 +1222,8 @@ def _find_personified(d: Doc) -> list[PersonifiedEntity]:
     out: list[PersonifiedEntity] = []
     done: set[int] = set()
     sentences = d.sentences
-    starts = d.memo("_mt_sentence_start_list", _sentence_start_list)
     for start, end, ent in hits:
-        k = bisect_right(starts, start) - 1  # the sentence holding the name
+        k = bisect_right(sentences, (start, _INF)) - 1  # the sentence holding the name
         if k < 0 or start >= sentences[k][1] or k in done:
             continue
         s, e = sentences[k]
@@ -1401,10 +1400,12 @@ def _find_garbled(d: Doc) -> list[Garbled]:
         if k < 0:
             continue
         window = max(d.sentences[k][0], a - 160)
-        rb = _ROLE_BY_NAME.search(text, window, a)
+        # Both patterns need text before "according to" in its sentence
+        # (none when the sentence starts with it, as it often does).
+        rb = _ROLE_BY_NAME.search(text, window, a) if window < a else None
         if rb is not None:
             kind = "role-by-name"
-        elif _NAME_BEFORE.search(text, max(window, a - 45), a) and _NEW_SUBJECT_AFTER.match(text, b):
+        elif window < a and _NAME_BEFORE.search(text, max(window, a - 45), a) and _NEW_SUBJECT_AFTER.match(text, b):
             kind = "according-new-subject"
         else:
             plain.append((a, b, k))
