@@ -332,6 +332,12 @@ ADVERSARIAL = {
     "acronym-lines": "NATO\n",
     "nul": "\x00",
     "replacement-chars": "\ufffd",
+    # A few words with long runs of whitespace between them: a short line
+    # (bylines, datelines, labels) whose separators sit in a long run.
+    "space-runs": "5" + " " * 99_999,
+    "tab-runs": "By" + "\t" * 49_998,
+    "separator-runs": "Jane Doe |" + " " * 99_990,
+    "dash-runs": "a" + " \u2014" * 49_999 + " ",
 }
 #: The inputs CI runs on every commit (about 30 s in all): the classic
 #: backtracking and quadratic-scan traps, and repeated paragraphs for the
@@ -349,6 +355,7 @@ CI_INPUTS = [
     "repeated-paragraph",
     "repeated-two-sentence-paragraph",
     "abbreviations",
+    "space-runs",
 ]
 PLAN = make_plan(Config(select=["ALL"], time_budget=0))
 

@@ -399,3 +399,21 @@ def test_text_with_dotted_capital_i_is_zoned_like_any_other():
     plain = page.replace("İ", "I")
     assert [z for z, _ in zones(page)] == [z for z, _ in zones(plain)]
     assert zone_map(page)["Updated: 3 hours ago"] == "dateline"
+
+
+def test_byline_split_is_the_separator_pattern_split_in_linear_time():
+    import random
+
+    import regex
+
+    from audit.zones import _byline_split
+
+    pattern = regex.compile(r"\s*(?:[|•·,;/]|\s[-–—]\s)\s*")
+    rng = random.Random(5)
+    pieces = [" ", "  ", "\t", "\u00a0", "\n", "\x1c", "a", "Jane Doe", "|", "•", "·", ",", ";", "/", "-", "–", "—", "."]
+    for _ in range(30_000):
+        body = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 16)))
+        assert _byline_split(body) == pattern.split(body), repr(body)
+    start = time.perf_counter()
+    assert _byline_split("5" + " " * 200_000 + "thousand") == ["5" + " " * 200_000 + "thousand"]
+    assert time.perf_counter() - start < 1  # the pattern takes minutes on this
