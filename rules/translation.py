@@ -1639,6 +1639,9 @@ _DECIMAL_UNITS = frozenset(
         "yards",
     ]
 )
+#: Letters that case-insensitive matching equates with ASCII ones but that
+#: lower-case to something else ("MİO", "mıo", "tyſ" match the patterns).
+_CASE_VARIANTS = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s", "\u212a": "k"})
 _ABBR = {
     "mln": ("million", "info", ("pl", "ru", "uk", "it", "bg", "ro")),
     "bln": ("billion", "info", ("ru", "uk", "bg", "pl")),
@@ -1772,7 +1775,10 @@ def _find_number_issues(d: Doc) -> list[NumberIssue]:
         elif kind == "thousand":
             fix = _thousand_fix(value.split()[0])
         elif kind == "abbr":
-            word, severity, langs = _ABBR[value.lower()]
+            entry = _ABBR.get(value.lower()) or _ABBR.get(value.translate(_CASE_VARIANTS).lower())
+            if entry is None:
+                continue
+            word, severity, langs = entry
             # Take a following abbreviation dot along when the sentence goes on.
             if e < len(text) and text[e] == "." and regex.match(r"\.\s+[\p{Ll}\d]", text[e : e + 3]):
                 e += 1

@@ -497,3 +497,14 @@ def test_previous_token_is_what_the_token_pattern_finds(text):
         m = pattern.search(text, max(0, s - 30), s)
         expected = m.group(1) if m and "\n" not in m.group(0) else None
         assert translation._previous_token(text, s) == expected, (text, s)
+
+
+@pytest.mark.parametrize("value", ["MİO", "mıo", "tyſ", "MLN"])
+def test_abbreviations_with_case_variant_letters_are_reported_not_crashed(value):
+    # Case-insensitive matching equates "İ", "ı" and "ſ" with ASCII letters;
+    # looking them up used to raise KeyError (an AU001 crash finding).
+    from audit.api import check_text
+
+    findings = check_text(f"Prices rose by 5 {value} euros in the past months. Then more.")
+    assert [f.rule for f in findings] == ["MT005"]
+    assert "source-language abbreviation" in findings[0].message
