@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from functools import cached_property
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any, Callable, Generic, TypeVar
 
 from . import text as _text
 from .model import Article
@@ -22,6 +21,31 @@ if TYPE_CHECKING:
 # Opening → closing quote pairs recognised when computing quoted regions.
 _QUOTE_PAIRS = {"\u201c": "\u201d", "\u201e": "\u201c", "\u00ab": "\u00bb", '"': '"'}
 _QUOTE_OPEN = re.compile("[" + "".join(_QUOTE_PAIRS) + "]")
+
+
+T = TypeVar("T")
+
+
+class cached_property(Generic[T]):  # noqa: N801 - named like the functools decorator it replaces
+    """``functools.cached_property`` without its per-access lock (Python
+    3.11 takes an ``RLock`` on every first access, and a document has a
+    dozen views per article). A document belongs to one thread, so the
+    value is simply computed and stored in the instance ``__dict__``, where
+    later lookups find it before this (non-data) descriptor."""
+
+    def __init__(self, fn: Callable[[Any], T]):
+        self.fn = fn
+        self.name = fn.__name__
+        self.__doc__ = fn.__doc__
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, obj: Any, owner: type | None = None) -> Any:
+        if obj is None:
+            return self
+        value = obj.__dict__[self.name] = self.fn(obj)
+        return value
 
 
 class Doc:

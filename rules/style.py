@@ -379,7 +379,15 @@ def sentence_fragment(doc: Doc) -> Iterator[Hit]:
     if _langid.expected_language(doc) != "en":
         return  # the word lists are English
     text = doc.text
-    for s, e in doc.sentences:
+    # The sentences' words (shared with other families) rule out nearly
+    # every article at once: the cut-off word, when there is one, is its
+    # sentence's last word (the final mark is punctuation, blanked there).
+    keys = _langid.sentence_words(doc)
+    if _DANGLING_SET.isdisjoint([k[-1] for k in keys if k]):
+        keys = []
+    for (s, e), words in zip(doc.sentences, keys):
+        if not words or words[-1] not in _DANGLING_SET:
+            continue
         if e - s < 4 or text[e - 1] not in ".!?":
             continue
         last = text[max(s, e - 13) : e - 1].rsplit(None, 1)
@@ -389,6 +397,9 @@ def sentence_fragment(doc: Doc) -> Iterator[Hit]:
         if start > 0 and (text[start - 1].isalnum() or text[start - 1] in "'\u2019-"):
             continue
         yield Hit(_tail_start(text, s, e), e, f"sentence appears cut off after {last[-1]!r}")
+    para_keys = _langid.paragraph_words(doc)
+    if _DANGLING_PARAGRAPH_WORDS.isdisjoint([k[-1] for k in para_keys if k]):
+        return
     for ps, pe in doc.paragraphs:
         if not text[pe - 1].isalpha():
             continue
