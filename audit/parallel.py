@@ -246,21 +246,30 @@ class WorkerDied(RuntimeError):
     """A worker process ended abruptly (killed, out of memory, crashed in C)."""
 
 
+_DIED = "a worker process ended abruptly (killed, or out of memory?); rerun with --jobs 1 to see the article"
+
+
 def _result(future: Any) -> Any:
     try:
         return future.result()
     except BrokenProcessPool as exc:
-        raise WorkerDied(
-            "a worker process ended abruptly (killed, or out of memory?); rerun with --jobs 1 to see the article"
-        ) from exc
+        raise WorkerDied(_DIED) from exc
 
 
 class ProcessSession:
     def __init__(self, pool: ProcessPoolExecutor, window: int):
         self.pool, self.window = pool, window
 
+    def _submit(self, kind: str, articles: list[Article]) -> Any:
+        # The pool may already know a worker died (then ``submit`` itself
+        # raises), or learn it while the chunk waits (then ``_result`` does).
+        try:
+            return self.pool.submit(_work, kind, articles)
+        except BrokenProcessPool as exc:
+            raise WorkerDied(_DIED) from exc
+
     def map(self, kind: str, chunks: Iterable[list[Item]]) -> Iterator[tuple[list[Item], Any]]:
-        return ordered(chunks, lambda arts: self.pool.submit(_work, kind, arts), _result, self.window)
+        return ordered(chunks, lambda arts: self._submit(kind, arts), _result, self.window)
 
 
 class ProcessExecutor:

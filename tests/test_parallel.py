@@ -291,3 +291,19 @@ def test_user_pattern_rules_reach_the_workers(corpus, tmp_path):
     finally:
         uninstall()
     assert outs[0] == outs[1] and b'"rule": "HX001"' in outs[0]
+
+
+def test_a_pool_already_broken_at_submit_time_is_a_dying_worker_too():
+    # The worker may die before the next chunk is submitted: the pool's
+    # submit then raises BrokenProcessPool itself (a race the test above
+    # only sometimes hits).
+    from concurrent.futures.process import BrokenProcessPool
+
+    class BrokenPool:
+        def submit(self, *args, **kwargs):
+            raise BrokenProcessPool("a child process terminated abruptly")
+
+    session = parallel.ProcessSession(BrokenPool(), window=2)
+    chunk = [Article(id="a", text="Talks resumed on Monday.")]
+    with pytest.raises(parallel.WorkerDied, match="ended abruptly"):
+        list(session.map("audit", [chunk]))
