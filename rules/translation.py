@@ -1025,6 +1025,21 @@ _ORG_WORDS = frozenset(
         "UK",
     ]
 )
+#: Month names (also the names MT005's date fix writes).
+_MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
 _TIME_WORDS = frozenset(
     [
         "Monday",
@@ -1034,18 +1049,7 @@ _TIME_WORDS = frozenset(
         "Friday",
         "Saturday",
         "Sunday",
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
+        *_MONTHS,
     ]
 )
 _SELF_VERBS = frozenset(
@@ -1791,22 +1795,6 @@ def _find_number_issues(d: Doc) -> list[NumberIssue]:
             severity = "info"
         out.append(NumberIssue(s, e, kind, message, langs, severity, fix))
     return out
-
-
-_MONTHS = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-]
 
 
 @rule(
