@@ -74,7 +74,6 @@ def _build_fast_word() -> tuple[re.Pattern[str], re.Pattern[str]]:
 
 _WORD_FAST, _OUTSIDE_FAST = _build_fast_word()
 _RE_SPAN = re.Match.span
-_RE_START = re.Match.start
 
 
 def _word_pattern(text: str) -> "re.Pattern[str] | regex.Pattern[str]":
@@ -197,14 +196,6 @@ def word_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[
     if pattern is _WORD_FAST:
         return list(map(_RE_SPAN, pattern.finditer(text, start, end)))
     return [m.span() for m in pattern.finditer(text, start, end)]
-
-
-def word_starts(text: str) -> list[int]:
-    """Start offsets of ``word_spans(text)`` (no span tuples built)."""
-    pattern = _word_pattern(text)
-    if pattern is _WORD_FAST:
-        return list(map(_RE_START, pattern.finditer(text)))
-    return [m.start() for m in pattern.finditer(text)]
 
 
 def sentence_word_counts(text: str, sentences: list[tuple[int, int]]) -> list[int]:
