@@ -81,6 +81,18 @@ class Repeat:
     paragraph: bool
 
 
+def _later_copies(spans: list[tuple[int, int]], keys: list[tuple[str, ...]]) -> Iterator[tuple[int, int, int]]:
+    """``(start, end, first)`` of every span whose words (of at least
+    ``MIN_WORDS``) an earlier span already had; ``first``: that span's start."""
+    seen: dict[tuple[str, ...], int] = {}
+    for (s, e), key in zip(spans, keys):
+        if len(key) < MIN_WORDS:
+            continue
+        first = seen.setdefault(key, s)
+        if first != s:
+            yield s, e, first
+
+
 def exact_repeats(doc: Doc) -> list[Repeat]:
     """Repeated paragraphs (reported whole) and repeated sentences."""
 
@@ -94,14 +106,7 @@ def exact_repeats(doc: Doc) -> list[Repeat]:
         covered_ends: list[int] = []
         para_keys = words.paragraphs
         if len(set(para_keys)) < len(para_keys):  # else no paragraph repeats another
-            seen_para: dict[tuple[str, ...], int] = {}
-            for (ps, pe), key in zip(d.paragraphs, para_keys):
-                if len(key) < MIN_WORDS:
-                    continue
-                first = seen_para.get(key)
-                if first is None:
-                    seen_para[key] = ps
-                    continue
+            for ps, pe, first in _later_copies(d.paragraphs, para_keys):
                 # Only a paragraph of two or more sentences is reported whole;
                 # a one-sentence paragraph is a sentence repeat like any other.
                 if bisect_left(starts, pe) - bisect_left(starts, ps) >= 2:
@@ -110,14 +115,7 @@ def exact_repeats(doc: Doc) -> list[Repeat]:
                     covered_ends.append(pe)
         if words.distinct:
             return out  # no sentence repeats another (``out`` is in text order)
-        seen: dict[tuple[str, ...], int] = {}
-        for (s, e), key in zip(d.sentences, words.sentences):
-            if len(key) < MIN_WORDS:
-                continue
-            first = seen.get(key)
-            if first is None:
-                seen[key] = s
-                continue
+        for s, e, first in _later_copies(d.sentences, words.sentences):
             k = bisect_right(covered_starts, s) - 1
             if k >= 0 and s < covered_ends[k]:
                 continue
