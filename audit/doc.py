@@ -71,7 +71,7 @@ class Doc:
 
     @cached_property
     def sentences(self) -> list[tuple[int, int]]:
-        return _text.sentence_spans(self.text, self.paragraphs)
+        return _text.sentence_spans(self.text, self.paragraphs, self.fast_blocks)
 
     @cached_property
     def words(self) -> list[tuple[int, int]]:
@@ -80,7 +80,13 @@ class Doc:
     @cached_property
     def sentence_word_counts(self) -> list[int]:
         """Words in each of ``sentences`` (no span per word is built)."""
-        return _text.sentence_word_counts(self.text, self.sentences)
+        return _text.sentence_word_counts(self.text, self.sentences, self.fast_blocks)
+
+    @cached_property
+    def fast_blocks(self) -> bool:
+        """Does the text stay in the character blocks of the segmentation's
+        ``re`` fast paths (``text.in_fast_blocks``)?"""
+        return _text.in_fast_blocks(self.text)
 
     @cached_property
     def word_count(self) -> int:

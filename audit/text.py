@@ -12,6 +12,7 @@ Speed notes (these run on every article, so they are on the hot path):
   article). The character classes for those blocks are computed at import
   time *with the ``regex`` module itself*, so the fast path gives exactly the
   spans of the reference ``regex`` pattern; other texts use that pattern.
+  Sentence ends take the same fast path (``in_fast_blocks``).
 * ``word_count`` counts words without building a span per word.
 * Sentence ends use possessive quantifiers and a look-behind so a long run of
   full stops is scanned once (it used to be quadratic), and the abbreviation
@@ -72,13 +73,32 @@ def _build_fast_word() -> tuple[re.Pattern[str], re.Pattern[str]]:
     return word, outside
 
 
+def _build_fast_sentence_end() -> re.Pattern[str]:
+    """``_SENT_END`` for ``re``, over the fast blocks. The look-behind moves
+    after the first mark (two marks in a row cannot precede it) so the
+    pattern starts with a character class, which ``re`` turns into a
+    skip-ahead scan: about half the time of ``_SENT_END``."""
+    space, upper, number = _re_class(r"\s"), _re_class(r"\p{Lu}"), _re_class(r"\p{N}")
+    return re.compile(
+        "[.!?\u2026](?<![.!?\u2026][.!?\u2026])[.!?\u2026]*+[\"'\u201d\u2019\u00bb)\\]]*+"
+        f"(?=[{space}]+[\"'\u201c\u2018\u201e\u00ab(\\[]?[{upper}{number}])"
+    )
+
+
 _WORD_FAST, _OUTSIDE_FAST = _build_fast_word()
+_SENT_END_FAST = _build_fast_sentence_end()
 _RE_SPAN = re.Match.span
 
 
-def _word_pattern(text: str) -> "re.Pattern[str] | regex.Pattern[str]":
-    """The fast ``re`` word pattern when ``text`` stays in the fast blocks."""
-    return _WORD if _OUTSIDE_FAST.search(text) else _WORD_FAST
+def in_fast_blocks(text: str) -> bool:
+    """Does ``text`` stay in the blocks the ``re`` fast paths cover?"""
+    return text.isascii() or _OUTSIDE_FAST.search(text) is None
+
+
+def _word_pattern(text: str, fast: bool | None = None) -> "re.Pattern[str] | regex.Pattern[str]":
+    """The fast ``re`` word pattern when ``text`` stays in the fast blocks
+    (``fast``: that answer, if already known)."""
+    return _WORD_FAST if (in_fast_blocks(text) if fast is None else fast) else _WORD
 
 #: Abbreviations after which a full stop does not end a sentence.
 ABBREVIATIONS = frozenset(
@@ -162,11 +182,12 @@ def _is_abbreviation(text: str, dot: int, para_start: int) -> bool:
     return len(token) == 1 and text[dot - 1].isupper()
 
 
-def sentence_spans(text: str, paragraphs: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Split each paragraph into sentences. Sentences never span paragraphs."""
+def sentence_spans(text: str, paragraphs: list[tuple[int, int]], fast: bool | None = None) -> list[tuple[int, int]]:
+    """Split each paragraph into sentences. Sentences never span paragraphs.
+    ``fast``: ``in_fast_blocks(text)``, if already known."""
     out: list[tuple[int, int]] = []
     append = out.append
-    finditer = _SENT_END.finditer
+    finditer = (_SENT_END_FAST if (in_fast_blocks(text) if fast is None else fast) else _SENT_END).finditer
     for ps, pe in paragraphs:
         start = ps
         for m in finditer(text, ps, pe):
@@ -198,11 +219,11 @@ def word_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[
     return [m.span() for m in pattern.finditer(text, start, end)]
 
 
-def sentence_word_counts(text: str, sentences: list[tuple[int, int]]) -> list[int]:
+def sentence_word_counts(text: str, sentences: list[tuple[int, int]], fast: bool | None = None) -> list[int]:
     """Words (``word_spans``) in each sentence. Sentences cover their
     paragraphs up to whitespace and paragraphs cover every non-space
     character, so the counts add up to ``word_count(text)``."""
-    findall = _word_pattern(text).findall
+    findall = _word_pattern(text, fast).findall
     return [len(findall(text, s, e)) for s, e in sentences]
 
 
