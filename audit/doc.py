@@ -7,8 +7,7 @@ once. Rules must treat it as read-only.
 
 from __future__ import annotations
 
-import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from typing import TYPE_CHECKING, Any, Callable, Generic, TypeVar
 
 from . import text as _text
@@ -20,7 +19,6 @@ if TYPE_CHECKING:
 
 # Opening → closing quote pairs recognised when computing quoted regions.
 _QUOTE_PAIRS = {"\u201c": "\u201d", "\u201e": "\u201c", "\u00ab": "\u00bb", '"': '"'}
-_QUOTE_OPEN = re.compile("[" + "".join(_QUOTE_PAIRS) + "]")
 
 
 T = TypeVar("T")
@@ -133,19 +131,32 @@ class Doc:
         """
         t = self.text
         spans: list[tuple[int, int]] = []
-        if _QUOTE_OPEN.search(t) is None:
+        # Opening quotes in text order, found with ``str.find`` (a C scan
+        # per quote character, far cheaper than a regex search per
+        # paragraph); a quote character is never whitespace, so each lies
+        # in a paragraph.
+        opens: list[int] = []
+        for q in _QUOTE_PAIRS:
+            i = t.find(q)
+            while i != -1:
+                opens.append(i)
+                i = t.find(q, i + 1)
+        if not opens:
             return spans
-        search = _QUOTE_OPEN.search
-        for ps, pe in self.paragraphs:
-            m = search(t, ps, pe)
-            while m is not None:
-                i = m.start()
-                j = t.find(_QUOTE_PAIRS[t[i]], i + 1, pe)
-                if j == -1:
-                    spans.append((i, pe))
-                    break
+        opens.sort()
+        paragraphs = self.paragraphs
+        starts = [ps for ps, _ in paragraphs]
+        k, n = 0, len(opens)
+        while k < n:
+            i = opens[k]
+            pe = paragraphs[bisect_right(starts, i) - 1][1]
+            j = t.find(_QUOTE_PAIRS[t[i]], i + 1, pe)
+            if j == -1:
+                spans.append((i, pe))  # runs to the paragraph end
+                k = bisect_left(opens, pe, k)
+            else:
                 spans.append((i, j + 1))
-                m = search(t, j + 1, pe)
+                k = bisect_left(opens, j + 1, k)
         return spans
 
     @cached_property

@@ -50,6 +50,15 @@ def ref_sentences(text: str, paragraphs: list[tuple[int, int]]) -> list[tuple[in
     return out
 
 
+def ref_lines(text: str) -> list[tuple[int, int]]:
+    spans, pos = [], 0
+    for line in text.split("\n"):
+        end = pos + len(line)
+        spans.append((pos, end - 1 if line.endswith("\r") else end))
+        pos = end + 1
+    return spans
+
+
 def ref_quoted(text: str, paragraphs: list[tuple[int, int]]) -> list[tuple[int, int]]:
     spans = []
     for ps, pe in paragraphs:
@@ -103,6 +112,12 @@ def test_sentence_word_counts_add_up_to_the_word_count(text):
     pattern = regex.compile(T.WORD_PATTERN)
     assert doc.sentence_word_counts == [len(pattern.findall(text, s, e)) for s, e in doc.sentences]
     assert doc.word_count == len(ref_words(text))
+
+
+@settings(max_examples=1000, deadline=None, suppress_health_check=list(HealthCheck))
+@given(st.lists(st.sampled_from(["a", " ", "\n", "\r", "\r\n", "\n\n", "\t", "\u2028"]), max_size=40).map("".join))
+def test_lines_match_the_reference_split(text):
+    assert T.line_spans(text) == ref_lines(text)
 
 
 @settings(max_examples=1000, deadline=None, suppress_health_check=list(HealthCheck))
