@@ -7,6 +7,8 @@ langdetect computes it.
 
 from __future__ import annotations
 
+import functools
+
 import pytest
 from langdetect import DetectorFactory
 from langdetect.detector_factory import PROFILES_DIRECTORY
@@ -81,3 +83,59 @@ def test_fast_detector_matches_stock_langdetect_on_mixed_samples(stock):
         mine.append(text)
         theirs.append(text)
         assert _probabilities(mine) == _probabilities(theirs), text
+
+
+def _both(stock, text, **settings) -> tuple:
+    mine = _langid._detector_class()(_langid._factory())
+    theirs = stock.create()
+    for detector in (mine, theirs):
+        detector.append(text)
+        for name, value in settings.items():
+            if name == "alpha":
+                detector.set_alpha(value)
+            elif name == "prior":
+                detector.set_prior_map(value)
+            else:
+                setattr(detector, name, value)
+    return _probabilities(mine), _probabilities(theirs)
+
+
+@pytest.mark.parametrize(
+    "settings",
+    [
+        # Trials that stop at the iteration limit (convergence unreachable),
+        # limits on and off the every-fifth-step checks, no limit at all.
+        {"CONV_THRESHOLD": 1.5},
+        {"CONV_THRESHOLD": 1.5, "ITERATION_LIMIT": 0},
+        {"CONV_THRESHOLD": 1.5, "ITERATION_LIMIT": 7},
+        {"CONV_THRESHOLD": 1.5, "ITERATION_LIMIT": 333, "n_trial": 3},
+        {"CONV_THRESHOLD": 0.5},
+        # An odd number of trials (gauss leaves a value cached), one trial.
+        {"n_trial": 1},
+        {"n_trial": 12},
+        # Alpha near 0: weights can turn negative, so can the sum.
+        {"alpha": 0.0},
+        {"alpha": 0.0, "n_trial": 11, "CONV_THRESHOLD": 0.9},
+        {"alpha": 2.0},
+        {"prior": {"en": 0.5, "de": 0.3, "fr": 0.2}},
+    ],
+)
+def test_fast_detector_matches_stock_langdetect_with_other_settings(stock, settings):
+    for text in TEXTS[:4] + TEXTS[8:11] + [" ".join(TEXTS)]:
+        mine, theirs = _both(stock, text, **settings)
+        assert mine == theirs, text
+
+
+def test_fast_detector_matches_stock_langdetect_past_the_shared_words(stock, monkeypatch):
+    # Detections that need more generator words than the shared stream
+    # keeps continue on a private copy of it; a fresh seed starts a new one.
+    monkeypatch.setattr(_langid, "_MAX_SHARED_WORDS", 1500)
+    monkeypatch.setattr(_langid, "_seeded_stream", functools.lru_cache(maxsize=4)(_langid._seeded_stream.__wrapped__))
+    for text in TEXTS[:3]:
+        mine, theirs = _both(stock, text, CONV_THRESHOLD=1.5)
+        assert mine == theirs
+        assert len(_langid._seeded_stream(0).words) <= 1500
+        mine, theirs = _both(stock, text)
+        assert mine == theirs
+    mine, theirs = _both(stock, TEXTS[1], seed=12345)
+    assert mine == theirs
