@@ -653,16 +653,14 @@ _NAME = 4  # a name alone: a byline when next to a page date or byline in the he
 Hit3 = tuple[str, str, int]
 
 
-@dataclass(slots=True)
-class _Line:
-    index: int
-    start: int
-    end: int
-    raw: str
-    nwords: int
-    shape: str  # blank | body | heading | other
-    norm: str  # normalised text (lines of at most 40 words), else ""
-    hit: Hit3 | None  # (zone, kind, strength)
+#: One classified line, as ``classify`` hands it to ``_structure``: a plain
+#: tuple (built and unpacked faster than an object, and there is one per
+#: line of every article) of
+#: ``(index, start, end, shape, nwords, norm, hit)`` with ``shape`` one of
+#: blank | body | heading | other, ``norm`` the normalised text (lines of
+#: at most 12 words that reached the phrase lexicon) or "", and ``hit``
+#: the intrinsic evidence ``(zone, kind, strength)`` or None.
+_Line = tuple[int, int, int, str, int, str, Hit3 | None]
 
 
 def _shape(raw: str, nwords: int) -> str:
@@ -993,39 +991,73 @@ def glued_metadata(text: str, s: int, e: int) -> Glued | None:
 # ---------------------------------------------------------------------------
 
 
+#: Hints under which ``_intrinsic`` may find something on a long line or a
+#: quotation (everything but the desk words, which count on short lines only).
+_LONG_LINE_HINTS = H_CREDIT | H_AGENCY | H_SELF | H_COOKIE | H_JS | H_COPY | H_SLASH
+_ELLIPSES = ("...", "\u2026")
+
+
 def classify(doc: "Doc") -> Zones:
     """Zones of every line of ``doc`` (use ``doc.zones``, which caches it)."""
     text = doc.text
     lex = lexicon_for(doc)
     contains, hints = _scan(doc, lex)
     lower, exact_lower = doc.lower, "\u0130" not in text
+    # Lines are split into words only when the text holds a whitespace run
+    # that counting spaces would miscount.
+    spaced = "  " in text or "\t" in text or "\u00a0" in text
+    no_patterns, by_first = not lex.patterns, lex.by_first
     lines: list[_Line] = []
+    append = lines.append
     for i, (ls, le) in enumerate(doc.lines):
-        if ls < le and not text[ls].isspace() and not text[le - 1].isspace():
+        if ls == le:
+            append((i, ls, ls, "blank", 0, "", None))
+            continue
+        if not text[ls].isspace() and not text[le - 1].isspace():
             s, e = ls, le  # the usual line: nothing to strip
         else:
             s, e = strip_span(text, ls, le)
             if s == e:
-                lines.append(_Line(i, s, s, "", 0, "blank", "", None))
+                append((i, s, s, "blank", 0, "", None))
                 continue
         raw = text[s:e]
-        if "  " in raw or "\t" in raw or "\u00a0" in raw:
+        if spaced and ("  " in raw or "\t" in raw or "\u00a0" in raw):
             nwords = len(raw.split())
         else:
             nwords = raw.count(" ") + 1
-        # The line lower-cased: a slice of the shared lower-cased text
-        # (equal to ``raw.lower()`` unless the text holds "İ", the one
-        # character whose lower case is two characters long).
-        low = lower[s:e] if exact_lower else raw.lower()
-        hit, norm = _intrinsic(raw, low, nwords, lex, doc, s, hints[i])
-        if (hit is None or hit[2] != _STRONG) and i in contains and nwords <= 40 and raw[0] not in _QUOTES:
+        first = raw[0]
+        quoted = first in _QUOTES
+        if (
+            (nwords > 20 or quoted and nwords > 6)
+            and no_patterns
+            and not hints[i] & _LONG_LINE_HINTS
+            and ":" not in raw[:32]
+            and not raw.endswith(_ELLIPSES)
+            and (first not in "lL" or raw[:11].lower() != "lorem ipsum")
+            and (nwords > 25 or quoted or _first_word(lower[s:e] if exact_lower else raw.lower()) not in by_first)
+        ):
+            # The usual body paragraph or quotation: none of the checks of
+            # ``_intrinsic`` that such a line reaches can succeed. Its phrase
+            # check needs a first word of a lexicon phrase (lines of up to 25
+            # words, not quotations); the byline checks stop at 20 words, the
+            # other short-line checks at 16 and 20 words, and skip quotations;
+            # the metadata field needs a colon, the teaser an ellipsis, the
+            # placeholder "lorem ipsum", everything else one of these hints.
+            # Its shape needs no more than its final punctuation.
+            hit: Hit3 | None = None
+            norm = ""
+            shape = "body" if nwords >= 25 or _terminal(raw) else "other"
+        else:
+            # The line lower-cased: a slice of the shared lower-cased text
+            # (equal to ``raw.lower()`` unless the text holds "İ", the one
+            # character whose lower case is two characters long).
+            low = lower[s:e] if exact_lower else raw.lower()
+            hit, norm = _intrinsic(raw, low, nwords, lex, doc, s, hints[i])
+            shape = _shape(raw, nwords)
+        if (hit is None or hit[2] != _STRONG) and i in contains and nwords <= 40 and not quoted:
             hit = contains[i]
-        lines.append(_Line(i, s, e, raw, nwords, _shape(raw, nwords), norm, hit))
+        append((i, s, e, shape, nwords, norm, hit))
     return Zones(_structure(lines, text, lex))
-
-
-def _strength(ln: _Line) -> int | None:
-    return None if ln.hit is None else ln.hit[2]
 
 
 def _structure(lines: list[_Line], text: str, lex: Lexicon) -> list[LineZone]:
@@ -1036,41 +1068,41 @@ def _structure(lines: list[_Line], text: str, lex: Lexicon) -> list[LineZone]:
     furniture evidence. Lines before the lead are the head (headline, deck,
     page furniture), lines after the content end are the tail.
     """
-    lead = next(
-        (
-            ln.index
-            for ln in lines
-            if (ln.shape == "body" or ln.shape == "other" and ln.nwords >= 6)
-            and _strength(ln) not in (_STRONG, _TEASER)
-        ),
-        None,
-    )
+    lead: int | None = None
+    for i, _, _, shape, nwords, _, hit in lines:
+        if (shape == "body" or shape == "other" and nwords >= 6) and (hit is None or hit[2] not in (_STRONG, _TEASER)):
+            lead = i
+            break
     last: int | None = None
     if lead is not None:
         last = lead
-        for ln in reversed(lines):
-            if ln.index <= lead:
-                break
-            if ln.shape in ("body", "other") and ln.hit is None:
-                last = ln.index
+        for k in range(len(lines) - 1, lead, -1):
+            shape, hit = lines[k][3], lines[k][6]
+            if (shape == "body" or shape == "other") and hit is None:
+                last = k
                 break
     out: list[LineZone] = []
+    append = out.append
     headline_seen = False
     in_list = False
-    for ln in lines:
-        i = ln.index
-        if ln.shape == "blank":
-            out.append(LineZone(i, ln.start, ln.end, "blank", "blank"))
+    for i, start, end, shape, nwords, norm, hit in lines:
+        if shape == "blank":
+            append(LineZone(i, start, end, "blank", "blank"))
+            continue
+        if hit is None and shape == "body" and lead is not None and lead < i <= last:  # type: ignore[operator]
+            # A paragraph between the lead and the content end: body (the
+            # general case below decides the same and ends any list).
+            in_list = False
+            append(LineZone(i, start, end, "body", "body"))
             continue
         head = lead is None or i < lead
         tail = last is not None and i > last
-        strength = _strength(ln)
-        hit = ln.hit
+        strength = None if hit is None else hit[2]
         if hit is not None and strength == _STRONG:
             zone, kind = hit[0], hit[1]
-            if kind.endswith("-list") or (kind == "read-more" and ln.norm in lex.label):
+            if kind.endswith("-list") or (kind == "read-more" and norm in lex.label):
                 in_list = True
-        elif in_list and not head and (tail or ln.shape != "body"):
+        elif in_list and not head and (tail or shape != "body"):
             zone, kind = "widget", "list-item"
         elif hit is not None and (
             strength == _TEASER or strength == _EDGE and (head or tail) or strength == _TAIL and tail
@@ -1081,23 +1113,23 @@ def _structure(lines: list[_Line], text: str, lex: Lexicon) -> list[LineZone]:
         elif head:
             zone, kind = "headline", "headline"
         elif tail:
-            if ln.shape == "heading" or ln.shape == "other" and ln.nwords <= 12:
+            if shape == "heading" or shape == "other" and nwords <= 12:
                 zone, kind = "footer", "tail-fragment"
             else:
                 zone, kind = "body", "body"
-        elif ln.shape == "heading":
+        elif shape == "heading":
             zone, kind = "subheading", "subheading"
         else:
             zone, kind = ("lead", "lead") if i == lead else ("body", "body")
-        if ln.shape == "body" and strength != _STRONG and not tail:
+        if shape == "body" and strength != _STRONG and not tail:
             in_list = False
         headline_seen = headline_seen or zone == "headline"
         glued = None
         if zone in CONTENT_ZONES and (lead is None or i <= lead):
-            glued = glued_metadata(text, ln.start, ln.end) or glued_breadcrumb(text, ln.start, ln.end, lex)
-            if glued is not None and glued.end >= ln.end:
+            glued = glued_metadata(text, start, end) or glued_breadcrumb(text, start, end, lex)
+            if glued is not None and glued.end >= end:
                 zone, kind, glued = glued.zone, glued.kind, None
-        out.append(LineZone(i, ln.start, ln.end, zone, kind, glued))
+        append(LineZone(i, start, end, zone, kind, glued))
     return out
 
 
@@ -1105,10 +1137,10 @@ def _next_to_credit(lines: list[_Line], i: int) -> bool:
     """Is a nearest non-blank neighbour of line ``i`` a page date or byline?"""
     for step in (-1, 1):
         k = i + step
-        while 0 <= k < len(lines) and lines[k].shape == "blank":
+        while 0 <= k < len(lines) and lines[k][3] == "blank":
             k += step
         if 0 <= k < len(lines):
-            hit = lines[k].hit
+            hit = lines[k][6]
             if hit is not None and hit[0] in ("dateline", "byline") and hit[2] in (_STRONG, _EDGE):
                 return True
     return False
