@@ -20,6 +20,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from functools import cache
+from itertools import islice
 from operator import itemgetter
 from typing import Any
 
@@ -448,7 +449,11 @@ def _ratio_at_least(a: tuple[str, ...], b: tuple[str, ...], threshold: float) ->
     ``threshold``, else None. The ratio is 2·M / (len(a) + len(b)) for M
     matched words, and M is at most the number of words of the shorter
     sequence found in the longer: that bound rules out most pairs (a body
-    sentence and its headline) without the quadratic comparison."""
+    sentence and its headline) without the quadratic comparison. Equal
+    sequences (a text's headline line and its title field, usually) have
+    ratio 1.0, as ``SequenceMatcher`` would find."""
+    if a == b:
+        return 1.0
     total = len(a) + len(b)
     short, long_ = (a, b) if len(a) <= len(b) else (b, a)
     if total and 2.0 * sum(map(frozenset(long_).__contains__, short)) / total < threshold:
@@ -627,7 +632,7 @@ def repeated_runs(doc: Doc) -> list[Run]:
         allowed = _allowed_doubles()
         out: list[Run] = []
         claimed = [False] * n
-        words: list[tuple[int, int]] | None = None  # token spans, computed on first need
+        words = _Spans(wtext)  # token spans, found as far as needed
         for j, k in sorted(cands):
             if claimed[j]:
                 continue
@@ -652,8 +657,6 @@ def repeated_runs(doc: Doc) -> list[Run]:
                 continue
             if k == 1 and phrase[0] in allowed:
                 continue
-            if words is None:
-                words = [m.span() for m in _NONSPACE.finditer(wtext)]
             second = start + k
             if text[words[second][0]].isupper() and phrase[0] != "i":
                 continue  # names: "Bora Bora", "Sirhan Sirhan" (but "I I think")
@@ -674,7 +677,25 @@ def repeated_runs(doc: Doc) -> list[Run]:
 _NONSPACE = re.compile(r"\S+")
 
 
-def _separated(text: str, words: list[tuple[int, int]], a: int, b: int, loop: bool) -> bool:
+class _Spans:
+    """``(start, end)`` of each whitespace-separated word of a text (the
+    words of ``_langid.tokens``), found only as far as they are asked for:
+    most articles need none, or a few near their start."""
+
+    __slots__ = ("_found", "_words")
+
+    def __init__(self, text: str) -> None:
+        self._found: list[tuple[int, int]] = []
+        self._words = _NONSPACE.finditer(text)
+
+    def __getitem__(self, index: int) -> tuple[int, int]:
+        found = self._found
+        if index >= len(found):
+            found.extend(m.span() for m in islice(self._words, index + 1 - len(found)))
+        return found[index]
+
+
+def _separated(text: str, words: _Spans, a: int, b: int, loop: bool) -> bool:
     """Are words ``a..b`` separated only by spaces (or, in a loop, commas,
     semicolons and dashes too), all on one line?"""
     for t in range(a, b):
