@@ -730,10 +730,29 @@ def _detector_class() -> Any:
     return FastDetector
 
 
+#: Detector results are kept for this many recent texts of at most
+#: ``DETECT_CACHE_MAX_CHARS`` characters (at most ~2 MB): detection is
+#: deterministic, and the same untranslated boilerplate (a disclaimer, a
+#: caption left in the source language) recurs across a source's articles.
+DETECT_CACHE_SIZE = 512
+DETECT_CACHE_MAX_CHARS = 1000
+
+
 def detect(text: str) -> list[tuple[str, float]]:
     """langdetect's probabilities for ``text``, best first (seeded, so
     deterministic). Chinese variants are folded into ``zh``. Empty when
     langdetect finds no features."""
+    if len(text) <= DETECT_CACHE_MAX_CHARS:
+        return list(_detect_recent(text))
+    return _detect(text)
+
+
+@lru_cache(maxsize=DETECT_CACHE_SIZE)
+def _detect_recent(text: str) -> tuple[tuple[str, float], ...]:
+    return tuple(_detect(text))
+
+
+def _detect(text: str) -> list[tuple[str, float]]:
     from langdetect.lang_detect_exception import LangDetectException
 
     detector = _detector_class()(_factory())

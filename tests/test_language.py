@@ -65,7 +65,10 @@ def _english_article(min_words: int = 800) -> str:
 
 
 class CallCounter:
+    """Counts langdetect runs (from an empty cache of recent detections)."""
+
     def __init__(self, monkeypatch: pytest.MonkeyPatch):
+        _langid._detect_recent.cache_clear()
         self.calls = 0
         original = ld_detector.Detector.get_probabilities
 
@@ -200,8 +203,25 @@ def test_analysis_is_cached_per_doc(monkeypatch):
 
 def test_detection_is_deterministic():
     text = "Ez egy rövid magyar mondat, amelyet a nyelvfelismerés tesztelésére írtunk, hogy lássuk az eredményt."
-    runs = {tuple(_langid.detect(text)) for _ in range(5)}
-    assert len(runs) == 1
+    runs = set()
+    for _ in range(5):
+        _langid._detect_recent.cache_clear()
+        runs.add(tuple(_langid.detect(text)))
+    runs |= {tuple(_langid._detect(text * 20)) for _ in range(2)}
+    assert len(runs) == 2
+
+
+def test_recent_detections_are_reused_unchanged():
+    _langid._detect_recent.cache_clear()
+    text = "Die Regierung hat am Montag neue Maßnahmen angekündigt, die ab nächster Woche gelten sollen."
+    first = _langid.detect(text)
+    assert first == _langid._detect(text) and first[0][0] == "de"
+    first.clear()  # callers get their own list
+    assert _langid.detect(text) == _langid._detect(text)
+    assert _langid._detect_recent.cache_info().hits == 1
+    long_text = text * 20  # longer than the cached texts: detected afresh
+    assert _langid.detect(long_text) == _langid._detect(long_text)
+    assert _langid._detect_recent.cache_info().currsize == 1
 
 
 def test_foreign_script_gloss_and_homoglyph_words_are_quiet():
@@ -232,13 +252,26 @@ def test_foreign_script_run_linear_on_adversarial_input():
 def test_detector_calls_are_bounded_per_article(monkeypatch):
     counter = CallCounter(monkeypatch)
     english = "The government presented its budget on Monday, and ministers defended the cuts in parliament."
-    german = "Die Opposition kritisierte den Plan als zu spät und zu teuer, sagte ein Sprecher am Abend in Berlin."
-    text = "\n".join(f"{english}\n{english}\n{german}" for _ in range(200))
+    german = "Die Opposition kritisierte den Plan {} als zu spät und zu teuer, sagte ein Sprecher am Abend in Berlin."
+    text = "\n".join(f"{english}\n{english}\n{german.format(i)}" for i in range(200))
     a = _langid.analyze(_doc(text))
-    assert counter.calls == _langid.MAX_DETECTOR_CALLS
+    assert counter.calls == a.detector_calls == _langid.MAX_DETECTOR_CALLS
     assert len(a.foreign_segments) == 200
     assert {s.lang for s in a.foreign_segments} == {"de"}
     assert {s.method for s in a.foreign_segments} == {"langdetect", "cheap"}
+
+
+def test_repeated_segments_are_detected_once(monkeypatch):
+    counter = CallCounter(monkeypatch)
+    english = "The government presented its budget on Monday, and ministers defended the cuts in parliament."
+    german = "Die Opposition kritisierte den Plan als zu spät und zu teuer, sagte ein Sprecher am Abend in Berlin."
+    text = "\n".join(f"{english}\n{english}\n{german}" for _ in range(200))
+    a = _langid.analyze(_doc(text))
+    # Still at most MAX_DETECTOR_CALLS per article, but the repeated
+    # sentence is detected only once.
+    assert a.detector_calls == _langid.MAX_DETECTOR_CALLS and counter.calls == 1
+    assert len(a.foreign_segments) == 200
+    assert {s.lang for s in a.foreign_segments} == {"de"}
 
 
 def test_language_rules_on_large_input_are_fast_and_bounded(monkeypatch):
