@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 from functools import cache
 from itertools import islice
-from operator import itemgetter
+from operator import eq, itemgetter
 from typing import Any
 
 from audit.doc import Doc
@@ -60,7 +60,15 @@ def _words(doc: Doc) -> Words:
 def _compute_words(d: Doc) -> Words:
     keys = _langid.sentence_words(d)
     starts = list(map(itemgetter(0), d.sentences))
-    return Words(keys, starts, len(set(keys)) == len(keys), _langid.paragraph_words(d))
+    return Words(keys, starts, _all_different(keys), _langid.paragraph_words(d))
+
+
+def _all_different(keys: list[tuple[str, ...]]) -> bool:
+    """No two of ``keys`` are equal. Sorted, equal keys are neighbours;
+    sorting compares two keys only up to their first different word (the
+    first word, mostly), where a set would hash every word of every key."""
+    ordered = sorted(keys)
+    return not any(map(eq, ordered, ordered[1:]))
 
 
 def _remove_sentence_fix(text: str, s: int, e: int) -> Fix:
@@ -106,7 +114,7 @@ def exact_repeats(doc: Doc) -> list[Repeat]:
         covered_starts: list[int] = []
         covered_ends: list[int] = []
         para_keys = words.paragraphs
-        if len(set(para_keys)) < len(para_keys):  # else no paragraph repeats another
+        if not _all_different(para_keys):  # else no paragraph repeats another
             for ps, pe, first in _later_copies(d.paragraphs, para_keys):
                 # Only a paragraph of two or more sentences is reported whole;
                 # a one-sentence paragraph is a sentence repeat like any other.

@@ -544,9 +544,14 @@ def _select_names(found: list[tuple[int, int, str]]) -> list[EntityHit]:
     for s, neg_e, name in sorted(found):
         if s < last:
             continue
-        out.append(EntityHit(s, -neg_e, by_name[name]))
+        # ``tuple.__new__`` builds the same EntityHit as ``EntityHit(...)``
+        # without the Python-level ``__new__`` of a NamedTuple.
+        out.append(_new_tuple(EntityHit, (s, -neg_e, by_name[name])))
         last = -neg_e
     return out
+
+
+_new_tuple = tuple.__new__
 
 
 _DETERMINERS = frozenset(

@@ -19,6 +19,7 @@ from rules.repetition import (
     MAX_PERIOD,
     RESTATE_RATIO,
     Run,
+    _all_different,
     _allowed_doubles,
     _ratio_at_least,
     _separated,
@@ -121,3 +122,11 @@ def test_ratio_of_equal_sequences_is_sequence_matchers(a, threshold):
     ``SequenceMatcher`` computes (1.0, also for two empty sequences)."""
     ratio = SequenceMatcher(None, tuple(a), tuple(a), autojunk=False).ratio()
     assert _ratio_at_least(tuple(a), tuple(a), threshold) == ratio == 1.0
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(st.lists(st.lists(st.sampled_from(["a", "b", "ab", "", "the"]), max_size=4).map(tuple), max_size=12))
+def test_all_different_is_a_set_check(keys):
+    """Sorting finds equal keys exactly when a set would (empty keys, keys
+    that are prefixes of others, repeated words)."""
+    assert _all_different(keys) == (len(set(keys)) == len(keys))
