@@ -83,7 +83,7 @@ from pathlib import Path
 from bisect import bisect_right
 from typing import TYPE_CHECKING, Any, Iterator
 
-import ahocorasick
+import ahocorasick_rs
 import regex
 
 from .text import strip_span
@@ -292,28 +292,29 @@ class Lexicon:
         self.label: dict[str, _Phrase] = {}
         #: first word → phrases in start/label/cta mode, longest first
         self.by_first: dict[str, list[_Phrase]] = {}
-        #: key → (length, contains phrase or None, hint bits)
-        keys: dict[str, tuple[int, _Phrase | None, int]] = {k: (len(k), None, bit) for k, bit in _HINTS.items()}
+        #: key → (contains phrase or None, hint bits)
+        keys: dict[str, tuple[_Phrase | None, int]] = {k: (None, bit) for k, bit in _HINTS.items()}
         for p in phrases:
             if not p.phrase:
                 continue
             if p.mode == "line":
                 self.line.setdefault(p.phrase, p)
             elif p.mode == "contains":
-                length, old, bits = keys.get(p.phrase, (len(p.phrase), None, 0))
-                keys[p.phrase] = (length, old or p, bits)
+                old, bits = keys.get(p.phrase, (None, 0))
+                keys[p.phrase] = (old or p, bits)
             else:
                 if p.mode == "label":
                     self.label.setdefault(p.phrase, p)
                 self.by_first.setdefault(p.phrase.split(" ", 1)[0], []).append(p)
         for lst in self.by_first.values():
             lst.sort(key=lambda p: -len(p.phrase))
-        #: One automaton for ``contains`` phrases and substring hints. Keys
-        #: are added in the order of ``_scan_rank`` (same matches, faster).
-        self.scan = ahocorasick.Automaton()
-        for key in sorted(keys, key=_scan_rank):
-            self.scan.add_word(key, keys[key])
-        self.scan.make_automaton()
+        #: One automaton for ``contains`` phrases and substring hints (a DFA:
+        #: about three times faster than pyahocorasick's trie on news text);
+        #: ``scan_keys[k]`` and ``scan_values[k]`` are the k-th key and what
+        #: it stands for.
+        self.scan_keys = list(keys)
+        self.scan_values = list(keys.values())
+        self.scan = ahocorasick_rs.AhoCorasick(self.scan_keys, implementation=ahocorasick_rs.Implementation.DFA)
         self.sections = sections
         self.section_words = {w for s in sections for w in s.split()}
         self.brands = sorted(brands, key=lambda b: (-len(b), b))
@@ -344,22 +345,6 @@ class Lexicon:
             if p.mode == "cta" and any(w in _CTA_OBJECTS for w in norm[len(ph) :].split()):
                 return p
         return None
-
-
-#: Space and the letters of English, most frequent first.
-_FREQUENT_FIRST = {c: k for k, c in enumerate(" etaoinsrhldcumfpgwybvkxjqz")}
-
-
-def _scan_rank(key: str) -> list[int]:
-    """Sort key that puts the automaton's keys in the order of their
-    characters' frequency in English text.
-
-    pyahocorasick finds the next node by a linear search over a node's
-    children, kept in insertion order; most characters of a text are read
-    at the root, which has a child per first character of a key. Inserting
-    keys in this order puts the frequent characters first at every node
-    (the scan takes about a fifth less time; the matches are the same)."""
-    return [_FREQUENT_FIRST.get(c, 99) for c in key]
 
 
 @lru_cache(maxsize=None)
@@ -899,22 +884,37 @@ def _intrinsic(
     return None, norm
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def _scan(doc: "Doc", lex: Lexicon) -> tuple[dict[int, Hit3], list[int]]:
-    """One Aho-Corasick pass over the lower-cased text: lines holding a
+    """One automaton pass over the lower-cased text: lines holding a
     ``contains`` phrase ("All rights reserved") outside quoted speech, and
     the substring hints (bit flags) of every line."""
     low = doc.lower
     starts = [ls for ls, _ in doc.lines]
     hints = [0] * len(starts)
     found: dict[int, Hit3] = {}
+    try:
+        matches = lex.scan.find_matches_as_indexes(low, overlapping=True)
+    except UnicodeEncodeError:
+        # Lone surrogates (undecodable input bytes) have no UTF-8 form: scan
+        # a copy with each replaced by U+FFFD (same offsets; no key has one).
+        matches = lex.scan.find_matches_as_indexes(_SURROGATE.sub("\ufffd", low), overlapping=True)
+    if not matches:
+        return found, hints
+    values = lex.scan_values
     n = len(low)
-    for end, (length, phrase, bits) in lex.scan.iter(low):
-        start = end - length + 1
+    # By end, then the longer key first: the first contains phrase of a
+    # line in this order is the one reported.
+    matches.sort(key=lambda m: (m[2], m[1]))
+    for k, start, end in matches:
+        phrase, bits = values[k]
         line = bisect_right(starts, start) - 1
         hints[line] |= bits
         if phrase is None or line in found:
             continue
-        if start > 0 and low[start - 1].isalnum() or end + 1 < n and low[end + 1].isalnum():
+        if start > 0 and low[start - 1].isalnum() or end < n and low[end].isalnum():
             continue
         if not doc.in_quote(start):
             found[line] = (phrase.zone, phrase.kind, _STRONG)
