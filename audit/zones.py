@@ -928,6 +928,9 @@ def _scan(doc: "Doc", lex: Lexicon) -> tuple[dict[int, Hit3], list[int]]:
 #: The leading run of capitalised words of a line.
 _CAPS_RUN = regex.compile(r"\p{Lu}[\p{L}\p{N}'\u2019&\-]*(?:[ \t][\p{Lu}&][\p{L}\p{N}'\u2019&\-]*){0,12}")
 _HOME_WORDS = frozenset({"home", "homepage", "news", "start", "front page"})
+#: Two characters that may be a glue point: in ASCII only a-z is lower case
+#: and only A-Z upper case, any other character is checked one by one.
+_GLUE_CANDIDATE = re.compile("[a-z\x80-\U0010ffff][A-Z\x80-\U0010ffff]")
 
 
 def glued_breadcrumb(text: str, s: int, e: int, lex: Lexicon) -> Glued | None:
@@ -946,6 +949,8 @@ def glued_breadcrumb(text: str, s: int, e: int, lex: Lexicon) -> Glued | None:
     if not m:
         return None
     run = m.group(0)
+    if _GLUE_CANDIDATE.search(run) is None:
+        return None  # the usual run: no glue point, found without a loop over its characters
     points = [k for k in range(1, len(run)) if run[k].isupper() and run[k - 1].islower()]
     if not points:
         return None
@@ -977,6 +982,8 @@ def glued_breadcrumb(text: str, s: int, e: int, lex: Lexicon) -> Glued | None:
 
 def glued_metadata(text: str, s: int, e: int) -> Glued | None:
     """``date 2023-09-30 NATO said…`` → the glued field ``date 2023-09-30``."""
+    if s >= e or text[s] not in "dDpPuU":
+        return None  # no field name starts there (only these match its first letter, in any case)
     m = _GLUED_DATE_FIELD.match(text, s, e)
     if not m:
         return None

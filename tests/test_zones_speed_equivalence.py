@@ -34,14 +34,17 @@ from audit.zones import (
     _AGENCY_CREDIT,
     _BULLETS,
     _BY_STARTS,
+    _CAPS_RUN,
     _CAPTION_END,
     _CAPTION_START,
     _CLOSERS,
     _COOKIE,
     _COPYRIGHT,
     _EDGE,
+    _GLUED_DATE_FIELD,
     _HAS_PREFIX,
     _HAS_TIME_OR_REL,
+    _HOME_WORDS,
     _ISO_FIELD,
     _JAVASCRIPT,
     _NAME,
@@ -66,6 +69,7 @@ from audit.zones import (
     H_JS,
     H_SELF,
     H_SLASH,
+    Glued,
     Hit3,
     Lexicon,
     LineZone,
@@ -80,8 +84,6 @@ from audit.zones import (
     _terminal,
     classify,
     ends_sentence,
-    glued_breadcrumb,
-    glued_metadata,
     lexicon_for,
     normalise,
 )
@@ -371,6 +373,62 @@ def _next_to_credit(lines: list[_Line], i: int) -> bool:
     return False
 
 
+def glued_breadcrumb(text: str, s: int, e: int, lex: Lexicon) -> Glued | None:
+    """``HomeSecurityFlashpointsNATO bolsters…`` → the glued prefix
+    ``HomeSecurityFlashpoints``.
+
+    A glue point is a lower-case letter directly followed by an upper-case
+    one. The prefix ends at the last glue point in the line's leading run of
+    capitalised words; its segments must include a section name (``Home``,
+    ``World``, ``Security``…) and, when there is only one, a home link.
+    Glue points inside known camel-case names (``iPhone``, ``YouTube``,
+    ``McDonald``, ``PlayStation``…) are not boundaries. When nothing but a
+    section name follows the prefix, the whole line is navigation.
+    """
+    m = _CAPS_RUN.match(text, s, min(e, s + 240))
+    if not m:
+        return None
+    run = m.group(0)
+    points = [k for k in range(1, len(run)) if run[k].isupper() and run[k - 1].islower()]
+    if not points:
+        return None
+    for brand in lex.brands:
+        at = run.find(brand)
+        while at != -1:
+            points = [k for k in points if not at < k < at + len(brand)]
+            if at > 0 and run[at - 1].isalpha() and at not in points:
+                points.append(at)  # "HomeTechiPhone": the brand starts a segment
+            at = run.find(brand, at + 1)
+    if not points:
+        return None
+    points.sort()
+    cut = points[-1]
+    bounds = [0, *points]
+    segs = [run[a:b].strip() for a, b in zip(bounds, bounds[1:])]  # noqa: RUF007
+    if any(len(sg) < 2 for sg in segs):
+        return None
+    known = [normalise(sg) in lex.sections for sg in segs]
+    if not any(known):
+        return None
+    if len(segs) == 1 and normalise(segs[0]) not in _HOME_WORDS:
+        return None
+    rest = text[s + cut : e]
+    if normalise(rest) in lex.sections:
+        return Glued("navigation", "glued-breadcrumb", s, e, e)
+    return Glued("navigation", "glued-breadcrumb", s, s + cut, s + cut)
+
+
+def glued_metadata(text: str, s: int, e: int) -> Glued | None:
+    """``date 2023-09-30 NATO said…`` → the glued field ``date 2023-09-30``."""
+    m = _GLUED_DATE_FIELD.match(text, s, e)
+    if not m:
+        return None
+    cut = m.end()
+    while cut < e and text[cut] in " \t":
+        cut += 1
+    return Glued("metadata", "field", m.start(), m.end(), cut)
+
+
 def reference_summary(lines: list[LineZone]) -> tuple[int | None, int | None, int]:
     """``Zones.lead``, ``content_end`` and ``tail_block`` as computed before."""
     lead = next((lz.index for lz in lines if lz.zone == "lead"), None)
@@ -476,7 +534,8 @@ def _random_line(rng: random.Random) -> str:
             [
                 rng.choice(["", "Updated: ", "Published ", "Mumbai | Updated: ", "Posted on "]) + rng.choice(DATES),
                 " ".join(rng.choices(NAMES, k=rng.randint(1, 4))),
-                rng.choice(["Home", "HomeWorld", "NewsEurope", "HomeTechiPhone", "HomeNewsCorp", "WorldNews"])
+                rng.choice(["Home", "HomeWorld", "NewsEurope", "HomeTechiPhone", "HomeNewsCorp", "WorldNews", "HomeÉconomie",
+                            "AccueilÉconomieMonde", "HomeWörldEurope", "São PauloNews", "ⅫHomeWorld", "HomeⅫWorld"])
                 + " ".join(w.title() for w in rng.choices(PROSE, k=rng.randint(0, 8))),
                 rng.choice(["date 2023-09-30 ", "Published: 12/03/2024 ", "updated=2024-01-02 "]) + " ".join(PROSE[:9]),
             ]
