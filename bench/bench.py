@@ -41,7 +41,7 @@ ROOT = HERE.parent
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != HERE]
 sys.path.insert(0, str(ROOT))
 
-from bench.corpus import write_jsonl  # noqa: E402
+from bench.corpus import CORPUS_VERSION, write_jsonl  # noqa: E402
 
 MB = 1024 * 1024
 CORES = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
@@ -50,7 +50,9 @@ CORES = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (o
 def corpus_path(cache: Path, articles: int, words: int, seed: int) -> Path:
     """The cached corpus file, generated on first use."""
     cache.mkdir(parents=True, exist_ok=True)
-    path = cache / f"news-{words}w-{articles}-s{seed}.jsonl"
+    # The generator's version is in the name: a cached corpus from an older
+    # generator is never measured by mistake.
+    path = cache / f"news-{words}w-{articles}-s{seed}-v{CORPUS_VERSION}.jsonl"
     if not path.exists():
         tmp = path.with_suffix(".tmp")
         t0 = time.perf_counter()
