@@ -63,10 +63,18 @@ def _compute_words(d: Doc) -> Words:
     return Words(keys, starts, _all_different(keys), _langid.paragraph_words(d))
 
 
+#: Up to this many keys, ``_all_different`` sorts them (a few comparisons
+#: per key, each at most as long as the key: linear in the words); beyond,
+#: it hashes them (linear however long the keys' common prefixes are).
+_SORT_KEYS = 64
+
+
 def _all_different(keys: list[tuple[str, ...]]) -> bool:
     """No two of ``keys`` are equal. Sorted, equal keys are neighbours;
     sorting compares two keys only up to their first different word (the
     first word, mostly), where a set would hash every word of every key."""
+    if len(keys) > _SORT_KEYS:
+        return len(set(keys)) == len(keys)
     ordered = sorted(keys)
     return not any(map(eq, ordered, ordered[1:]))
 
@@ -703,7 +711,7 @@ class _Spans:
         return found[index]
 
 
-def _separated(text: str, words: _Spans, a: int, b: int, loop: bool) -> bool:
+def _separated(text: str, words: _Spans | list[tuple[int, int]], a: int, b: int, loop: bool) -> bool:
     """Are words ``a..b`` separated only by spaces (or, in a loop, commas,
     semicolons and dashes too), all on one line?"""
     for t in range(a, b):
