@@ -49,6 +49,7 @@ import regex
 from audit.doc import Doc
 
 from ._common import DATA_DIR
+from .encoding import unusual_chars
 
 #: Segments shorter than this (in characters) are never judged.
 MIN_SEGMENT_CHARS = 40
@@ -827,29 +828,36 @@ def _candidate_spans(doc: Doc, expected: str) -> list[tuple[int, int, Evidence |
     its function words and none is foreign): confidence 1.0."""
     low = folded(doc)
     split_text = wordable(doc)
-    ascii_only = low.isascii() or not _NON_ASCII_LETTER.search(low)
+    # Letters beyond ASCII (accents, other scripts) anywhere? Usually not:
+    # then no paragraph needs its script counts.
+    ascii_only = not _letters_beyond_ascii(doc)
     out: list[tuple[int, int, Evidence | None]] = []
     sentences = None
     sentence_starts: list[int] = []
     own, foreign_all, _ = _tables(expected)
     # Not one foreign function word in the whole article (the usual case):
-    # no paragraph needs its own check.
-    no_foreign = ascii_only and foreign_all.isdisjoint(tokens(doc))
-    para_words = paragraph_words(doc) if ascii_only else []
-    for k, (ps, pe) in enumerate(doc.paragraphs):
+    # no paragraph needs its own check. (Paragraphs end at white space, so
+    # their words are words of ``tokens``.)
+    no_foreign = foreign_all.isdisjoint(tokens(doc))
+    for (ps, pe), words in zip(doc.paragraphs, paragraph_words(doc)):
         if pe - ps < MIN_SEGMENT_CHARS:
             continue
-        if ascii_only:
+        # A paragraph without letters beyond ASCII has no script counts.
+        plain = ascii_only or not _NON_ASCII_LETTER.search(low, ps, pe)
+        if plain:
             # Fast path for the common case: plenty of expected function
             # words and not one foreign one.
-            words = para_words[k]
             n = len(words)
             if n >= MIN_WORDS and (no_foreign or foreign_all.isdisjoint(words)):
                 exp = sum(map(own.__contains__, words))
                 if exp >= EXPECTED_SHARE * n:
-                    out.append((ps, pe, None if exp >= 0.5 * n else Evidence(n, exp / n, None, 0.0, 0, pe - ps, 0.0)))
+                    # Evidence is left out (``None``) only in articles
+                    # without letters beyond ASCII; elsewhere the paragraph
+                    # keeps the evidence ``span_evidence`` would give it.
+                    overwhelming = exp >= 0.5 * n and ascii_only
+                    out.append((ps, pe, None if overwhelming else Evidence(n, exp / n, None, 0.0, 0, pe - ps, 0.0)))
                     continue
-        ev = span_evidence(low, ps, pe, expected, ascii_only, split_text)
+        ev = span_evidence(low, ps, pe, expected, plain, split_text)
         v = ev.verdict
         if v == "expected" and ev.foreign_share * ev.words < 2:
             out.append((ps, pe, ev))
@@ -865,11 +873,7 @@ def _candidate_spans(doc: Doc, expected: str) -> list[tuple[int, int, Evidence |
         if len(parts) <= 1:
             out.append((ps, pe, ev))
             continue
-        sub = [
-            (s, e, span_evidence(low, s, e, expected, ascii_only, split_text))
-            for s, e in parts
-            if e - s >= MIN_SEGMENT_CHARS
-        ]
+        sub = [(s, e, span_evidence(low, s, e, expected, plain, split_text)) for s, e in parts if e - s >= MIN_SEGMENT_CHARS]
         verdicts = {x[2].verdict for x in sub}
         if not sub or verdicts <= {"expected", "short"}:
             out.append((ps, pe, ev))
@@ -879,6 +883,23 @@ def _candidate_spans(doc: Doc, expected: str) -> list[tuple[int, int, Evidence |
         else:
             out.extend(sub)
     return out
+
+
+def _letters_beyond_ascii(doc: Doc) -> bool:
+    """Does ``folded(doc)`` hold a letter beyond ASCII (``_NON_ASCII_LETTER``)?
+
+    Read from the article's set of characters beyond printable ASCII
+    (``unusual_chars``, shared with the encoding rules) instead of scanning
+    the text: ``folded`` lower-cases each character on its own
+    (``Doc.lower``: one whose lower case is longer stays as it is; only the
+    Greek capital sigma's lower case depends on context, and both of its
+    forms are Greek) and folds only quotes and spaces, so its characters
+    beyond ASCII are the lower cases of those in the set."""
+    chars = "".join(unusual_chars(doc))
+    low = chars.lower()
+    if len(low) != len(chars):
+        low = "".join(c.lower() if len(c.lower()) == 1 else c for c in chars)
+    return _NON_ASCII_LETTER.search(low) is not None
 
 
 def _split_quotes(doc: Doc, s: int, e: int) -> list[tuple[int, int]]:

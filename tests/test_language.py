@@ -6,6 +6,8 @@ import time
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from langdetect import detector as ld_detector
 
 from audit.config import Config
@@ -282,3 +284,17 @@ def test_language_rules_on_large_input_are_fast_and_bounded(monkeypatch):
     a = _langid.analyze(doc)
     assert time.perf_counter() - t0 < 5.0
     assert a.lang == "en" and counter.calls == 0
+
+
+# Characters whose lower case is special: Angstrom and Kelvin signs (lower
+# cases Latin/ASCII), dotted capital I (longer lower case), capital sigma
+# (context-dependent), accented and other-script letters, punctuation.
+_TRICKY = "a Z '\n\t\u00a0\u2019\u201c\u212b\u212a\u0130\u03a3\u00c9\u00e9\u0416\u4e2d\u2014\u00b5\u1e9e\u0149"
+
+
+@given(st.text(alphabet=_TRICKY, max_size=30))
+@settings(max_examples=300, deadline=None)
+def test_letters_beyond_ascii_read_from_the_unusual_characters(text):
+    doc = _doc(text)
+    scanned = _langid._NON_ASCII_LETTER.search(_langid.folded(doc)) is not None
+    assert _langid._letters_beyond_ascii(doc) == scanned
