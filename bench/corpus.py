@@ -429,7 +429,7 @@ _FOREIGN_SLOTS = (0, 1, 2)
 def _foreign_paragraph(slot: int, anchor: str) -> str:
     """One to three sentences in one language, drawn from a random stream
     of their own (seeded by the slot and the paragraph they precede)."""
-    r = random.Random(f"foreign:{slot}:{anchor}")
+    r = random.Random(f"foreign:{slot}:{anchor}".encode("utf-8", "surrogatepass"))  # the text may hold lone surrogates
     lang = r.choice(sorted(FOREIGN))
     sentences = r.sample(FOREIGN[lang], r.randint(1, 3))
     values = {
