@@ -406,12 +406,15 @@ class _LazyProbMap(dict):  # type: ignore[type-arg]
     unchanged. Stock langdetect uses only ``in`` and ``[]`` on this map;
     ``FastDetector`` reads rows through ``packed``."""
 
-    __slots__ = ("_packed", "_profiles")
+    __slots__ = ("_packed", "_profiles", "ngram_cache")
 
     def __init__(self, profiles: list[tuple[dict[str, int], list[int]]]):
         super().__init__(dict.fromkeys(frozenset().union(*(freq for freq, _ in profiles))))
         self._profiles = profiles
         self._packed: dict[str, bytes] = {}
+        #: Normalised word (with its trailing space) → its n-grams in this
+        #: map, for ``FastDetector._extract_ngrams``.
+        self.ngram_cache: dict[str, tuple[str, ...]] = {}
 
     def packed(self, word: str) -> bytes:
         """The row of ``word`` as native float64 bytes (kept: a detector
@@ -606,6 +609,43 @@ class _Draws:
         self._pos = int(self._at[first + count - 1]) + 1
 
 
+#: Words whose langdetect n-grams are kept (``_LazyProbMap.ngram_cache``).
+_NGRAM_CACHE_SIZE = 20_000
+
+
+def _word_ngrams(word: str, contains: Any) -> tuple[str, ...]:
+    """The n-grams langdetect's ``NGram.add_char`` yields for ``word``
+    (normalised characters, at most one trailing space) read from its
+    starting state, keeping those the profiles know (``contains``)."""
+    result: list[str] = []
+    grams, capital = " ", False
+    for ch in word:
+        last = grams[-1]
+        if last == " ":
+            grams, capital = " ", False
+            if ch == " ":
+                continue
+        elif len(grams) >= 3:
+            grams = grams[1:]
+        grams += ch
+        if ch.isupper():
+            if last.isupper():
+                capital = True
+        else:
+            capital = False
+        if capital:
+            continue
+        if ch != " " and contains(ch):
+            result.append(ch)
+        n = len(grams)
+        if n >= 2:
+            if contains(w := grams[-2:]):
+                result.append(w)
+            if n >= 3 and contains(grams):
+                result.append(grams)
+    return tuple(result)
+
+
 @cache
 def _detector_class() -> Any:
     """langdetect's ``Detector`` with its hot loops made cheaper: n-gram
@@ -623,36 +663,46 @@ def _detector_class() -> Any:
     normalize = cache(NGram.normalize)
 
     class FastDetector(Detector):  # type: ignore[misc]
+        def __init__(self, factory: Any):
+            # Stock ``__init__`` without its ``random.Random()``, which seeds
+            # itself from the operating system on every detector (about a
+            # fiftieth of a detection): the draws come from the seeded
+            # ``_word_stream`` instead.
+            self.word_lang_prob_map = factory.word_lang_prob_map
+            self.langlist = factory.langlist
+            self.seed = factory.seed
+            self.random = None
+            self.text = ""
+            self.langprob = None
+            self.alpha = self.ALPHA_DEFAULT
+            self.n_trial = 7
+            self.max_text_length = 10000
+            self.prior_map = None
+            self.verbose = False
+
         def _extract_ngrams(self) -> list[str]:
-            # NGram.add_char's state machine inlined, with the per-character
-            # normalisation cached (it depends on the character alone).
-            contains = self.word_lang_prob_map.__contains__
+            # NGram.add_char's state machine starts afresh after every space
+            # (and at the start), so a text's n-grams are those of its
+            # space-separated words one after the other, each word read
+            # with the space that follows it. Words recur, so each word's
+            # n-grams are computed once (``_word_ngrams``) and kept.
+            pieces = "".join(map(normalize, self.text)).split(" ")
+            last = pieces.pop()
+            table = self.word_lang_prob_map
+            known = table.ngram_cache if isinstance(table, _LazyProbMap) else {}
+            if len(known) > _NGRAM_CACHE_SIZE:
+                known.clear()
+            contains = table.__contains__
             result: list[str] = []
-            grams, capital = " ", False
-            for ch in map(normalize, self.text):
-                last = grams[-1]
-                if last == " ":
-                    grams, capital = " ", False
-                    if ch == " ":
-                        continue
-                elif len(grams) >= 3:
-                    grams = grams[1:]
-                grams += ch
-                if ch.isupper():
-                    if last.isupper():
-                        capital = True
-                else:
-                    capital = False
-                if capital:
-                    continue
-                if ch != " " and contains(ch):
-                    result.append(ch)
-                n = len(grams)
-                if n >= 2:
-                    if contains(w := grams[-2:]):
-                        result.append(w)
-                    if n >= 3 and contains(grams):
-                        result.append(grams)
+            for piece in pieces:
+                if piece:
+                    piece += " "
+                    grams = known.get(piece)
+                    if grams is None:
+                        grams = known[piece] = _word_ngrams(piece, contains)
+                    result += grams
+            if last:
+                result += _word_ngrams(last, contains)
             return result
 
         def _detect_block(self) -> None:

@@ -139,3 +139,21 @@ def test_fast_detector_matches_stock_langdetect_past_the_shared_words(stock, mon
         assert mine == theirs
     mine, theirs = _both(stock, TEXTS[1], seed=12345)
     assert mine == theirs
+
+
+def test_fast_detector_starts_as_stock_langdetect(stock):
+    mine = vars(_langid._detector_class()(_langid._factory()))
+    theirs = vars(stock.create())
+    assert mine.keys() == theirs.keys()
+    for name in mine.keys() - {"random", "word_lang_prob_map"}:
+        assert mine[name] == theirs[name], name
+
+
+def test_fast_detector_matches_stock_langdetect_when_words_are_forgotten(stock, monkeypatch):
+    # The kept n-grams of words are dropped when there are too many of them.
+    monkeypatch.setattr(_langid, "_NGRAM_CACHE_SIZE", 3)
+    for text in TEXTS + [" ".join(TEXTS)]:
+        mine, theirs = _both(stock, text)
+        assert mine == theirs
+    # Cleared before a detection once over the limit: at most one text's words more.
+    assert len(_langid._factory().word_lang_prob_map.ngram_cache) <= 4 + len(" ".join(TEXTS).split())
