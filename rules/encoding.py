@@ -33,7 +33,9 @@ from audit.model import Fix, Hit
 from audit.registry import rule
 
 from ._common import load_lines
-from .punctuation import MAX_HITS, SpanIndex, cached, candidates, capped, styled_quotes
+# The article's character inventory (``unusual_chars``, ``utf8``) lives with
+# the punctuation family's shared helpers, which read it too.
+from .punctuation import MAX_HITS, SpanIndex, cached, candidates, capped, styled_quotes, unusual_chars, utf8
 
 # -- EN001 -------------------------------------------------------------------
 
@@ -62,39 +64,6 @@ def undecodable_bytes(doc: Doc) -> Iterator[Hit]:
 
 
 # -- cheap pre-checks ---------------------------------------------------------
-
-
-def utf8(doc: Doc) -> bytes:
-    """The article as UTF-8 bytes (once per article): byte-level searches
-    and deletions on it are the family's cheapest tests for non-ASCII
-    characters (see :func:`unusual_chars`)."""
-    return cached(doc, "_en_utf8", _encode)
-
-
-def _encode(doc: Doc) -> bytes:
-    return doc.text.encode("utf-8", "surrogatepass")
-
-
-#: Bytes of printable ASCII, tab and line breaks: text made only of them
-#: cannot hold any of the damage the character-level rules look for.
-_PLAIN_ASCII = bytes(range(0x20, 0x7F)) + b"\t\n\r"
-
-
-def _unusual_chars(doc: Doc) -> frozenset[str]:
-    # Deleting the plain ASCII bytes from the UTF-8 form (one C-level pass)
-    # leaves whole UTF-8 sequences of everything else, usually a few dozen
-    # bytes; decoded, they are the article's unusual characters.
-    rest = utf8(doc).translate(None, _PLAIN_ASCII)
-    return frozenset(rest.decode("utf-8", "surrogatepass")) if rest else frozenset()
-
-
-def unusual_chars(doc: Doc) -> frozenset[str]:
-    """The distinct characters of the article other than printable ASCII,
-    tab and line breaks (computed once per article). The family's rules
-    test it with set operations instead of scanning the text for the
-    characters they need (invisible, bidi, control, Cyrillic or Greek
-    characters, mojibake pairs), so a clean article pays for one pass."""
-    return cached(doc, "_en_unusual", _unusual_chars)
 
 
 def _any_of(chars: str) -> Callable[[Doc], bool]:

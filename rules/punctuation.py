@@ -163,6 +163,46 @@ class SpanIndex:
         return k >= 0 and pos < self._ends[k]
 
 
+# -- the article's character inventory ----------------------------------------
+# Shared with the encoding family and the language rules (which import it
+# from ``rules.encoding``); kept here because the punctuation pre-checks
+# read it too and ``rules.encoding`` imports this module.
+
+
+def utf8(doc: Doc) -> bytes:
+    """The article as UTF-8 bytes (once per article): byte-level searches
+    and deletions on it are the cheapest tests for non-ASCII
+    characters (see :func:`unusual_chars`)."""
+    return cached(doc, "_en_utf8", _encode)
+
+
+def _encode(doc: Doc) -> bytes:
+    return doc.text.encode("utf-8", "surrogatepass")
+
+
+#: Bytes of printable ASCII, tab and line breaks: text made only of them
+#: cannot hold any of the damage the character-level rules look for.
+_PLAIN_ASCII = bytes(range(0x20, 0x7F)) + b"\t\n\r"
+
+
+def _unusual_chars(doc: Doc) -> frozenset[str]:
+    # Deleting the plain ASCII bytes from the UTF-8 form (one C-level pass)
+    # leaves whole UTF-8 sequences of everything else, usually a few dozen
+    # bytes; decoded, they are the article's unusual characters.
+    rest = utf8(doc).translate(None, _PLAIN_ASCII)
+    return frozenset(rest.decode("utf-8", "surrogatepass")) if rest else frozenset()
+
+
+def unusual_chars(doc: Doc) -> frozenset[str]:
+    """The distinct characters of the article other than printable ASCII,
+    tab and line breaks (computed once per article). Rules test it with set
+    operations instead of scanning the text for the characters they need
+    (curly and foreign quote marks, no-break spaces, invisible, bidi and
+    control characters, Cyrillic or Greek letters, mojibake pairs), so a
+    clean article pays for one pass."""
+    return cached(doc, "_en_unusual", _unusual_chars)
+
+
 def looks_like_address(token: str) -> bool:
     """Is ``token`` a URL, e-mail address, domain name or file path?"""
     if "://" in token or "@" in token or "/" in token or "\\" in token:
@@ -464,9 +504,70 @@ def char_positions(text: str, chars: str) -> list[int]:
 _QUOTE_CHARS = '"\u201c\u201d\u201e\u00ab\u00bb'
 
 
+#: Quote marks other than the English curly pair: with any of them in the
+#: article, the general scan decides.
+_NON_CURLY_QUOTES = frozenset('"\u201e\u00ab\u00bb')
+#: At most this many curly pairs are matched up by the fast path.
+_FAST_QUOTE_PAIRS = 500
+
+
 def _scan_quotes(doc: Doc) -> QuoteScan:
-    text = doc.text
     scan = QuoteScan()
+    if _plain_curly_quotes(doc, scan):
+        return scan
+    return _scan_quotes_general(doc, scan)
+
+
+def _plain_curly_quotes(doc: Doc, scan: QuoteScan) -> bool:
+    """The quote scan of the common article, without the general scan's
+    work per mark: only curly double quotes, strictly alternating ``“…”``
+    with each pair on one line. Return False (``scan`` left untouched)
+    when the article is not of that kind or one of its marks could be a
+    problem for the general scan to judge; otherwise fill ``scan._marks``
+    exactly as :func:`_scan_quotes_general` would and return True.
+
+    With strict alternation every ``“`` finds no mark open and every ``”``
+    closes the ``“`` just before it, in the same paragraph (a paragraph is
+    a line), so the general scan reports nothing unless a ``“`` is followed
+    by ``.,;:`` (a stray opening mark?), a ``”`` by ``“`` (glued marks) or
+    a ``”`` by a full stop after sentence punctuation (a surplus stop).
+    """
+    text = doc.text
+    chars = unusual_chars(doc)
+    if "\u201c" not in chars and "\u201d" not in chars:
+        # No curly marks: with no other marks either there is nothing to scan.
+        return '"' not in text and _NON_CURLY_QUOTES.isdisjoint(chars)
+    if '"' in text or not _NON_CURLY_QUOTES.isdisjoint(chars):
+        return False
+    find = text.find
+    pairs: list[tuple[int, int]] = []
+    o = find("\u201c")
+    c = find("\u201d")  # the first ” after the previous pair
+    while o != -1:
+        if not o < c or len(pairs) >= _FAST_QUOTE_PAIRS:
+            return False  # a “ without a ” after it, or very many pairs
+        o2 = find("\u201c", o + 1)
+        if o2 != -1 and o2 < c:
+            return False  # two “ before a ”
+        if text[o + 1] in ".,;:" or find("\n", o, c) != -1:
+            return False  # a stray “ at a sentence end?, a pair over two lines
+        if o2 == c + 1 or text[c + 1 : c + 2] == "." and text[c - 1] in ".!?":
+            return False  # ”“ glued, or ”. after a sentence end
+        pairs.append((o, c))
+        o, c = o2, find("\u201d", c + 1)
+    if c != -1:
+        return False  # a ” with no “ before it
+    marks = scan._marks
+    for o, c in pairs:
+        marks.append((o, "\u201c", CURLY, "open"))
+        marks.append((c, "\u201d", CURLY, "close"))
+    return True
+
+
+def _scan_quotes_general(doc: Doc, scan: QuoteScan) -> QuoteScan:
+    """The quote scan proper: every double quotation mark, in text order,
+    on a stack of open marks per paragraph."""
+    text = doc.text
     positions = char_positions(text, _QUOTE_CHARS)
     if not positions:
         return scan

@@ -1,0 +1,91 @@
+"""Fast paths of the punctuation, encoding and debris families against the
+general code they short-cut: on fuzzed texts rich in the characters each
+one looks at, the fast path either declines or gives exactly the general
+result."""
+
+from __future__ import annotations
+
+import random
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from audit.doc import Doc
+from audit.model import Article
+from rules import punctuation as pu
+
+
+def make_doc(text: str) -> Doc:
+    return Doc(Article(id="t", text=text))
+
+
+def scan_state(scan: pu.QuoteScan) -> tuple:
+    return (list(scan._marks), list(scan.glued), list(scan.stray), list(scan.unbalanced))
+
+
+# Pieces of text around quote marks: words, stops, line breaks, marks of
+# every system, so alternation, glued marks, stray marks and pairs over
+# two lines all turn up.
+QUOTE_PIECES = [
+    "\u201c", "\u201d", "\u201c", "\u201d", '"', "\u201e", "\u00ab", "\u00bb",
+    "word", "He said", " ", " ", ".", ",", ";", ":", "!", "?", "\n", "\n\n", "5", "A", "'",
+]
+
+
+def quote_texts(rng: random.Random, n: int) -> list[str]:
+    out = []
+    for _ in range(n):
+        k = rng.randint(1, 30)
+        out.append("".join(rng.choice(QUOTE_PIECES) for _ in range(k)))
+    return out
+
+
+def curly_articles(rng: random.Random, n: int) -> list[str]:
+    """Mostly well-formed curly quoting, with one damage now and then."""
+    sentences = [
+        "\u201cWe are ready,\u201d she said.",
+        "He called it \u201cunprecedented\u201d.",
+        "\u201cIt is over.\u201d",
+        "Officials met on Monday.",
+        "\u201cNo.\u201d.",
+        "\u201c.",
+        "\u201cWe\u201d\u201cthey\u201d",
+        "\u201cOpen",
+        "close\u201d",
+        "\u201c\u201d",
+    ]
+    weights = [6, 6, 4, 8, 1, 1, 1, 1, 1, 1]
+    out = []
+    for _ in range(n):
+        parts = []
+        for _ in range(rng.randint(1, 12)):
+            parts.append(rng.choices(sentences, weights)[0])
+            parts.append(rng.choice([" ", " ", "\n", "\n\n"]))
+        out.append("".join(parts).strip() or "x")
+    return out
+
+
+def check_quote_fast_path(text: str) -> bool:
+    """Assert the fast path agrees with the general scan; return whether it applied."""
+    fast = pu.QuoteScan()
+    applied = pu._plain_curly_quotes(make_doc(text), fast)
+    general = pu._scan_quotes_general(make_doc(text), pu.QuoteScan())
+    if applied:
+        assert scan_state(fast) == scan_state(general), text
+    else:
+        assert scan_state(fast) == ([], [], [], []), "a declining fast path must leave the scan untouched"
+    return applied
+
+
+def test_quote_fast_path_matches_general_scan_on_random_texts():
+    rng = random.Random(8)
+    applied = 0
+    for text in quote_texts(rng, 4000) + curly_articles(rng, 4000):
+        applied += check_quote_fast_path(text)
+    assert applied > 1000  # the fast path is exercised, not only declined
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(QUOTE_PIECES), max_size=40).map("".join))
+def test_quote_fast_path_matches_general_scan(text):
+    check_quote_fast_path(text)
