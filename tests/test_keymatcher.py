@@ -1,0 +1,140 @@
+"""``audit.patterns.KeyMatcher`` (ahocorasick-rs) and the two scans built on
+it — user phrase rules (``PhraseMatcher``) and the translation family's
+scan — against plain references: every occurrence found with
+``str.find``, in the order pyahocorasick's ``Automaton.iter`` reported them
+(by end, longer key first at one end), and, while pyahocorasick is
+installed, pyahocorasick itself."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from audit.config import Config
+from audit.doc import Doc
+from audit.model import Article
+from audit.patterns import KeyMatcher, PhraseMatcher, fold
+
+
+def reference_matches(keys: list[str], text: str) -> list[tuple[str, int, int]]:
+    """Every occurrence of every non-empty key, overlapping ones included:
+    ``(key, start, end)`` by end, then longer key first."""
+    found = []
+    for key in dict.fromkeys(k for k in keys if k):
+        i = text.find(key)
+        while i >= 0:
+            found.append((i + len(key), -len(key), key))
+            i = text.find(key, i + 1)
+    return [(key, end + neg_len, end) for end, neg_len, key in sorted(found)]
+
+
+def matched(matcher: KeyMatcher, text: str) -> list[tuple[str, int, int]]:
+    return [(matcher.keys[k], s, e) for k, s, e in matcher.matches(text)]
+
+
+# Pieces that make keys prefixes, suffixes and infixes of each other, plus
+# characters of every UTF-8 length, lone surrogates (undecodable bytes),
+# U+FFFD, a combining mark and letters whose case mapping changes length.
+_PIECES = ["a", "b", "ab", "ba", "aab", " ", ".", "\n", "\u00e9", "\u0301", "\u20ac", "\U0001f600", "\ud800",
+           "\udcff", "\ufffd", "\u0130", "\u00df", "\ufb01", "\u03a3", "\x00"]
+texts = st.lists(st.sampled_from(_PIECES), max_size=40).map("".join)
+keys_st = st.lists(st.lists(st.sampled_from(_PIECES), max_size=4).map("".join), max_size=8)
+
+
+@settings(max_examples=1500, deadline=None, suppress_health_check=list(HealthCheck))
+@given(keys_st, texts, st.booleans())
+def test_key_matcher_finds_every_occurrence_in_pyahocorasick_order(keys, text, dfa):
+    m = KeyMatcher(keys, dfa=dfa)
+    assert matched(m, text) == reference_matches(keys, text)
+
+
+@settings(max_examples=500, deadline=None, suppress_health_check=list(HealthCheck))
+@given(keys_st, texts)
+def test_key_matcher_agrees_with_pyahocorasick(keys, text):
+    ahocorasick = pytest.importorskip("ahocorasick")
+    auto = ahocorasick.Automaton()
+    for k in keys:
+        auto.add_word(k, k)  # pyahocorasick ignores an empty key
+    if not len(auto):
+        assert KeyMatcher(keys).matches(text) == []
+        return
+    auto.make_automaton()
+    old = [(k, end + 1 - len(k), end + 1) for end, k in auto.iter(text)]
+    assert matched(KeyMatcher(keys, dfa=True), text) == old
+
+
+@pytest.mark.parametrize(
+    "keys",
+    [
+        ["ab", "b"],  # no key holds U+FFFD or a surrogate: the text's surrogates become U+FFFD
+        ["ab", "\ufffd"],  # U+FFFD is a key: the UTF-32 automaton
+        ["ab", "b\udcff"],  # a surrogate in a key: the UTF-32 automaton
+        ["\udcff"],  # only a surrogate key: no main automaton at all
+        ["", ""],  # nothing to find
+    ],
+)
+def test_text_with_lone_surrogates_each_path(keys):
+    text = "x\udcffab\ufffd\U0001f600b\udcffab"
+    assert matched(KeyMatcher(keys), text) == reference_matches(keys, text)
+    assert matched(KeyMatcher(keys), text.replace("\udcff", "")) == reference_matches(keys, text.replace("\udcff", ""))
+
+
+def test_key_matcher_is_linear_on_long_adversarial_text():
+    keys = ["a" * n for n in range(1, 6)] + ["ab", "b" * 50]
+    m = KeyMatcher(keys, dfa=True)
+    text = "a" * 200_000 + "b" * 200_000
+    t0 = time.process_time()
+    found = m.matches(text)
+    assert time.process_time() - t0 < 5
+    assert len(found) == sum(200_001 - n for n in range(1, 6)) + 1 + 200_000 - 49
+
+
+# -- user phrase rules ---------------------------------------------------------------------------
+
+
+def reference_phrase_matches(phrases: tuple[str, ...], ignore_case: bool, text: str) -> list[tuple[int, int]]:
+    """PhraseMatcher as it was on pyahocorasick: word-bounded occurrences,
+    then leftmost-longest without overlaps."""
+    hay = fold(text) if ignore_case else text
+
+    def word(ch: str) -> bool:
+        return ch.isalnum() or ch == "_"
+
+    keys = sorted({fold(p) if ignore_case else p for p in phrases})
+    cands = []
+    for _, s, e in reference_matches(keys, hay):
+        if word(hay[s]) and s > 0 and word(hay[s - 1]) or word(hay[e - 1]) and e < len(hay) and word(hay[e]):
+            continue
+        cands.append((s, -e))
+    out, last = [], 0
+    for s, neg_e in sorted(cands):
+        if s >= last:
+            out.append((s, -neg_e))
+            last = -neg_e
+    return out
+
+
+_WORDS = ["in", "the", "framework", "of", "frame", "work", "In", "THE", "\u0130stanbul", "istanbul", "x_y", "\u00e9t\u00e9",
+          "\ud83d", "\udcff", "\ufffd", "\U0001f600", "C++", "a.b", "\u00df", "SS"]
+phrase_texts = st.lists(st.sampled_from(_WORDS + [" ", ", ", "\n", "-", "_"]), max_size=30).map("".join)
+phrase_lists = st.lists(
+    st.lists(st.sampled_from(_WORDS), min_size=0, max_size=3).map(" ".join), min_size=1, max_size=6
+).map(tuple)
+
+
+@settings(max_examples=1500, deadline=None, suppress_health_check=list(HealthCheck))
+@given(phrase_lists, st.booleans(), phrase_texts)
+def test_phrase_matcher_as_before(phrases, ignore_case, text):
+    got = list(PhraseMatcher(phrases, ignore_case).finditer(text))
+    assert got == reference_phrase_matches(phrases, ignore_case, text)
+
+
+def test_phrase_matcher_with_many_phrases_and_odd_entries():
+    phrases = tuple(f"term{i} of art" for i in range(500)) + ("", "\ud800x", "\ufffd", "q\u0301")
+    text = "A term17 of art, a TERM499 OF ART; \ud800x and \ufffd here, q\u0301 too, term5 of artwork."
+    got = list(PhraseMatcher(phrases, True).finditer(text))
+    assert got == reference_phrase_matches(phrases, True, text)
+    assert [text[s:e] for s, e in got] == ["term17 of art", "TERM499 OF ART", "\ud800x", "\ufffd", "q\u0301"]
