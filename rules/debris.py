@@ -20,7 +20,9 @@ zone go into each article of the JSON report.
 from __future__ import annotations
 
 import hashlib
-from typing import Any, Iterator
+import itertools
+from operator import attrgetter
+from typing import Any, Iterable, Iterator
 
 from audit.doc import Doc
 from audit.model import Fix, Hit
@@ -117,10 +119,44 @@ def _prefix_fix(doc: Doc, lz: LineZone) -> Fix:
     return Fix("", True, doc.lines[lz.index][0], lz.glued.cut)
 
 
-def _line_hits(doc: Doc, zone: str, skip_kinds: frozenset[str] = frozenset()) -> Iterator[Hit]:
+def debris_lines(doc: Doc) -> tuple[LineZone, ...]:
+    """The article's whole furniture lines (``doc.zones.debris()``), listed
+    once per article: most articles have none, and then each rule returns
+    at once instead of starting a generator."""
+    # (``doc.__dict__.get`` rather than ``doc.memo``: its first lookup per
+    # article raises and catches a KeyError, which costs more than the list.)
+    store = doc.__dict__
+    lines = store.get("_sd_debris")
+    if lines is None:
+        lines = store["_sd_debris"] = tuple(doc.zones.debris())
+    return lines
+
+
+_GLUED = attrgetter("glued")
+
+
+def glued_lines(doc: Doc) -> tuple[LineZone, ...]:
+    """The content lines with debris glued to their start, listed once per
+    article (a C-level filter over the lines; SD003 and SD008 share it)."""
+    store = doc.__dict__
+    lines = store.get("_sd_glued")
+    if lines is None:
+        # ``glued`` is None or a Glued record, which is always true.
+        lines = store["_sd_glued"] = tuple(filter(_GLUED, doc.zones.lines))
+    return lines
+
+
+def _line_hits(doc: Doc, zone: str, skip_kinds: frozenset[str] = frozenset()) -> Iterable[Hit]:
     """One hit per whole furniture line of ``zone``."""
+    debris = debris_lines(doc)
+    if not debris:
+        return ()
+    return _line_hits_in(doc, debris, zone, skip_kinds)
+
+
+def _line_hits_in(doc: Doc, debris: tuple[LineZone, ...], zone: str, skip_kinds: frozenset[str]) -> Iterator[Hit]:
     text = doc.text
-    for lz in doc.zones.debris():
+    for lz in debris:
         if lz.zone != zone or lz.kind in skip_kinds:
             continue
         yield Hit(
@@ -133,9 +169,16 @@ def _line_hits(doc: Doc, zone: str, skip_kinds: frozenset[str] = frozenset()) ->
         )
 
 
-def _glued_hits(doc: Doc, zone: str) -> Iterator[Hit]:
+def _glued_hits(doc: Doc, zone: str) -> Iterable[Hit]:
+    glued = glued_lines(doc)
+    if not glued:
+        return ()
+    return _glued_hits_in(doc, glued, zone)
+
+
+def _glued_hits_in(doc: Doc, glued: tuple[LineZone, ...], zone: str) -> Iterator[Hit]:
     text = doc.text
-    for lz in doc.zones:
+    for lz in glued:
         g = lz.glued
         if g is not None and g.zone == zone:
             label = KIND_LABELS["glued-breadcrumb"] if zone == "navigation" else "metadata field glued to the text"
@@ -146,6 +189,15 @@ def _glued_hits(doc: Doc, zone: str) -> Iterator[Hit]:
                 _prefix_fix(doc, lz),
                 data={"zone": g.zone, "kind": g.kind},
             )
+
+
+def _glued_and_line_hits(doc: Doc, zone: str) -> Iterable[Hit]:
+    """Glued prefixes of ``zone``, then its whole lines (SD003, SD008)."""
+    glued = _glued_hits(doc, zone)
+    lines = _line_hits(doc, zone)
+    if not glued:
+        return lines
+    return itertools.chain(glued, lines)
 
 
 @annotator("zones")
@@ -187,7 +239,7 @@ def zones_annotation(doc: Doc) -> list[dict[str, Any]]:
         "Updated figures published on Monday showed the trend continuing this year.",
     ],
 )
-def page_dateline(doc: Doc) -> Iterator[Hit]:
+def page_dateline(doc: Doc) -> Iterable[Hit]:
     """Page date or scrape time on its own line (``Saturday 20 April, 2024``).
 
     Why it matters: the date printed above or below an article on the web
@@ -227,15 +279,20 @@ def page_dateline(doc: Doc) -> Iterator[Hit]:
         "Source: Reuters",
     ],
 )
-def scraper_source_marker(doc: Doc) -> Iterator[Hit]:
+def scraper_source_marker(doc: Doc) -> Iterable[Hit]:
     """Line that is only a scraper's source marker such as ``source site-34``.
 
     Why it matters: the marker is an artefact of the collection pipeline,
     not part of the article; it leaks into training data and published text.
     The fix deletes the line.
     """
+    debris = debris_lines(doc)
+    return _source_marker_hits(doc, debris) if debris else ()
+
+
+def _source_marker_hits(doc: Doc, debris: tuple[LineZone, ...]) -> Iterator[Hit]:
     text = doc.text
-    for lz in doc.zones.debris():
+    for lz in debris:
         if lz.kind == "source-marker":
             yield Hit(lz.start, lz.end, f"scraper source marker {text[lz.start : lz.end]!r}", line_fix(doc, lz))
 
@@ -278,7 +335,7 @@ def scraper_source_marker(doc: Doc) -> Iterator[Hit]:
         "Inflation > 5% worries central bankers, the survey of economists found.",
     ],
 )
-def breadcrumb(doc: Doc) -> Iterator[Hit]:
+def breadcrumb(doc: Doc) -> Iterable[Hit]:
     """Breadcrumb or navigation left in the text (``Home › World › Europe``).
 
     Why it matters: navigation is page chrome; glued to the headline
@@ -293,8 +350,7 @@ def breadcrumb(doc: Doc) -> Iterator[Hit]:
     ``rules/debris_brands.txt``), extendable with the lexicons
     ``debris_sections`` and ``debris_brands``.
     """
-    yield from _glued_hits(doc, "navigation")
-    yield from _line_hits(doc, "navigation")
+    return _glued_and_line_hits(doc, "navigation")
 
 
 # -- SD004 ---------------------------------------------------------------------
@@ -339,7 +395,7 @@ def breadcrumb(doc: Doc) -> Iterator[Hit]:
         "\u201cWe use cookies to track what visitors read,\u201d the company said in a statement.",
     ],
 )
-def widget_line(doc: Doc) -> Iterator[Hit]:
+def widget_line(doc: Doc) -> Iterable[Hit]:
     """Page widget left in the text: share, related, newsletter, cookie banner.
 
     Why it matters: widget text (``Share on Facebook``, ``Most read``,
@@ -379,7 +435,7 @@ def widget_line(doc: Doc) -> Iterator[Hit]:
         "Photographs of the damage were shared widely on social media.",
     ],
 )
-def media_credit(doc: Doc) -> Iterator[Hit]:
+def media_credit(doc: Doc) -> Iterable[Hit]:
     """Photo, image or video caption or credit left in the text (``Photo: Reuters``).
 
     Why it matters: captions describe a picture the text no longer has, and
@@ -418,7 +474,7 @@ def media_credit(doc: Doc) -> Iterator[Hit]:
         "Foreign correspondents in the capital were told to leave the country within 48 hours.",
     ],
 )
-def byline_credit(doc: Doc) -> Iterator[Hit]:
+def byline_credit(doc: Doc) -> Iterable[Hit]:
     """Byline or desk credit on its own line (``By Staff Reporter``, ``News Desk``).
 
     Why it matters: bylines and desk credits are page metadata; in a corpus
@@ -465,7 +521,7 @@ def byline_credit(doc: Doc) -> Iterator[Hit]:
         "instead of on every site.",
     ],
 )
-def site_footer(doc: Doc) -> Iterator[Hit]:
+def site_footer(doc: Doc) -> Iterable[Hit]:
     """Site footer left in the text: copyright, press contact, site blurb.
 
     Why it matters: footers (``© 2024 …``, ``All rights reserved``, ``Send
@@ -508,7 +564,7 @@ def site_footer(doc: Doc) -> Iterator[Hit]:
         "Updated figures published on Monday showed the trend continuing this year.",
     ],
 )
-def metadata_field(doc: Doc) -> Iterator[Hit]:
+def metadata_field(doc: Doc) -> Iterable[Hit]:
     """Metadata field left in the text (``Tags: …``, ``Author: …``, ``date 2023-09-30``).
 
     Why it matters: CMS and scraper fields (author, tags, category,
@@ -519,8 +575,7 @@ def metadata_field(doc: Doc) -> Iterator[Hit]:
     extendable with the lexicon ``debris_fields``. The fix deletes the line,
     or the glued field.
     """
-    yield from _glued_hits(doc, "metadata")
-    yield from _line_hits(doc, "metadata")
+    return _glued_and_line_hits(doc, "metadata")
 
 
 # -- SD009 ---------------------------------------------------------------------
@@ -548,7 +603,7 @@ def metadata_field(doc: Doc) -> Iterator[Hit]:
         "Printers have used placeholder text for centuries, the typographer said.",
     ],
 )
-def scraper_placeholder(doc: Doc) -> Iterator[Hit]:
+def scraper_placeholder(doc: Doc) -> Iterable[Hit]:
     """Template or scraper placeholder in the text (``{{title}}``, ``%s``, lorem ipsum).
 
     Why it matters: an unfilled template variable means the scraper or CMS
@@ -558,12 +613,31 @@ def scraper_placeholder(doc: Doc) -> Iterator[Hit]:
     that is only a placeholder is deleted by the fix; a placeholder inside a
     sentence has no fix (the missing value is unknown).
     """
+    debris = debris_lines(doc)
+    if not debris and not _placeholder_possible(doc.text):
+        return ()
+    return _placeholder_hits(doc, debris)
+
+
+def _placeholder_possible(text: str) -> bool:
+    """``audit.zones.placeholders``'s own pre-check, reordered: single
+    characters first, each a C-level ``memchr`` (``"__"`` needs ``"_"``,
+    ``"TKTK"`` needs ``"K"``), so a clean article rarely pays for a search
+    of a longer string. True exactly when that pre-check is."""
+    if "{" in text or "%" in text or "[" in text or "_" in text and "__" in text:
+        return True
+    return "K" in text and "TKTK" in text or "orem" in text
+
+
+def _placeholder_hits(doc: Doc, debris: tuple[LineZone, ...]) -> Iterator[Hit]:
     text = doc.text
     whole: set[int] = set()
-    for lz in doc.zones.debris():
+    for lz in debris:
         if lz.kind == "placeholder":
             whole.add(lz.index)
             yield Hit(lz.start, lz.end, f"placeholder line {_shown(text[lz.start : lz.end])}", line_fix(doc, lz))
+    if not _placeholder_possible(text):
+        return
     for s, e in placeholders(doc):
         if whole and doc.line_of(s) in whole:
             continue
@@ -659,7 +733,7 @@ def truncated_ending(doc: Doc) -> Iterator[Hit]:
         "The count continued late into the night, officials said.",
     ],
 )
-def teaser_ellipsis(doc: Doc) -> Iterator[Hit]:
+def teaser_ellipsis(doc: Doc) -> Iterable[Hit]:
     """Teaser line ending in an ellipsis (``Why the single market still has gaps...``).
 
     Why it matters: teasers are truncated copies of other articles' leads or
@@ -669,9 +743,14 @@ def teaser_ellipsis(doc: Doc) -> Iterator[Hit]:
     The fix deletes the line: safe before the first paragraph and after the
     last one, unsafe in the middle of the article.
     """
+    debris = debris_lines(doc)
+    return _teaser_hits(doc, debris) if debris else ()
+
+
+def _teaser_hits(doc: Doc, debris: tuple[LineZone, ...]) -> Iterator[Hit]:
     text = doc.text
     zones = doc.zones
-    for lz in zones.debris():
+    for lz in debris:
         if lz.kind == "teaser":
             safe = zones.in_head_or_tail(lz.index)
             yield Hit(

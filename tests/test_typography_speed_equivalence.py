@@ -89,3 +89,26 @@ def test_quote_fast_path_matches_general_scan_on_random_texts():
 @given(st.lists(st.sampled_from(QUOTE_PIECES), max_size=40).map("".join))
 def test_quote_fast_path_matches_general_scan(text):
     check_quote_fast_path(text)
+
+
+# -- SD009: the placeholder pre-check ------------------------------------------
+
+PLACEHOLDER_PIECES = [
+    "{{title}}", "${x}", "%s", "%(name)s", "5%", "[object Object]", "[insert name]", "[", "{",
+    "lorem ipsum", "Lorem Ipsum", "LOREM IPSUM", "orem", "TKTK", "TK", "K", "__NAME__", "__", "_",
+    "word", " ", "\n", ".",
+]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(PLACEHOLDER_PIECES), max_size=12).map("".join))
+def test_placeholder_pre_check_is_that_of_zones_placeholders(text):
+    from audit.zones import placeholders
+    from rules.debris import _placeholder_possible
+
+    found = list(placeholders(make_doc(text)))
+    if found:
+        assert _placeholder_possible(text)
+    # The reordered pre-check is the same condition as zones' own.
+    same = any(s in text for s in ("{", "%", "[", "orem", "TKTK", "__"))
+    assert _placeholder_possible(text) == same
