@@ -29,11 +29,11 @@ from functools import cache, lru_cache
 from operator import itemgetter
 from typing import Any, NamedTuple
 
-import ahocorasick
 import regex
 
 from audit.doc import Doc
 from audit.model import Fix, Hit
+from audit.patterns import KeyMatcher
 from audit.registry import annotator, rule
 
 from . import _langid
@@ -231,18 +231,23 @@ _KEY_CALQUE, _KEY_NAME, _KEY_OTHER = 0, 1, 2
 
 
 @lru_cache(maxsize=8)
-def _automaton(extra: tuple[Any, ...]) -> tuple[Any, tuple[Calque, ...]]:
+def _automaton(extra: tuple[Any, ...]) -> tuple[KeyMatcher, list[tuple[int, Any]], tuple[Calque, ...]]:
     """The Aho–Corasick automaton of the family's one pass over the folded
-    text (see ``_scan``), and the calque entries its values point to.
+    text (see ``_scan``), what each of its keys stands for, and the calque
+    entries those point to.
 
     Keys: every expanded phrase of the lexicon plus the user's extra entries
     (later entries win on identical phrases), every known name in lower
     case (MT003/MT004 check the case on the original text), and hint words
-    that tell MT001 and MT005 whether a costlier pattern can match. Each
-    value is ``(length, kind, payload)``: a calque-only key carries its
-    entry index, a key that is one name only carries the name (the two
-    common cases, cheap to dispatch), any other key ``(entry index or -1,
-    names, is a hint word)``.
+    that tell MT001 and MT005 whether a costlier pattern can match. The k-th
+    value, for ``matcher.keys[k]``, is ``(kind, payload)``: a calque-only
+    key carries its entry index, a key that is one name only carries the
+    name (the two common cases, cheap to dispatch), any other key ``(entry
+    index or -1, names, is a hint word)``.
+
+    The automaton is a DFA (ahocorasick-rs): the ~1,450 shipped keys take
+    about 3.5 MB resident (a contiguous NFA: 0.2 MB) and walk an article
+    in ~11 µs (NFA ~14 µs; pyahocorasick's trie ~22 µs).
     """
     entries = load_calques() + tuple(parse_calque(_thaw(x)) for x in extra)
     calques: dict[str, int] = {}
@@ -252,26 +257,21 @@ def _automaton(extra: tuple[Any, ...]) -> tuple[Any, tuple[Calque, ...]]:
     names: dict[str, list[str]] = {}
     for ent in load_entities():
         names.setdefault(_langid.fold_lower(ent.name), []).append(ent.name)
-    auto = ahocorasick.Automaton()
     hint_words = _NUMBER_HINTS | _SAID_HINTS | {_ACCORDING_HINT}
-    # pyahocorasick looks a node's children up one by one, in the order they
-    # were added: adding the keys in order of English letter frequency puts
-    # the common letters first (a few per cent off every scan).
-    rank = {c: i for i, c in enumerate(" etaoinshrdlcumwfgypbvkjxqz")}
-    for key in sorted(set(calques) | set(names) | hint_words, key=lambda k: ([rank.get(c, 99) for c in k], k)):
+    matcher = KeyMatcher(sorted(set(calques) | set(names) | hint_words), dfa=True)
+    values: list[tuple[int, Any]] = []
+    for key in matcher.keys:
         idx, key_names, hint = calques.get(key, -1), tuple(names.get(key, ())), key in hint_words
         if not key_names and not hint:
-            value: tuple[int, int, Any] = (len(key), _KEY_CALQUE, idx)
+            values.append((_KEY_CALQUE, idx))
         elif idx < 0 and len(key_names) == 1 and not hint:
-            value = (len(key), _KEY_NAME, key_names[0])
+            values.append((_KEY_NAME, key_names[0]))
         else:
-            value = (len(key), _KEY_OTHER, (idx, key_names, hint))
-        auto.add_word(key, value)
-    auto.make_automaton()
-    return auto, entries
+            values.append((_KEY_OTHER, (idx, key_names, hint)))
+    return matcher, values, entries
 
 
-def _calques_for(doc: Doc) -> tuple[Any, tuple[Calque, ...]]:
+def _calques_for(doc: Doc) -> tuple[KeyMatcher, list[tuple[int, Any]], tuple[Calque, ...]]:
     extra = doc.lexicon("calques")
     return _automaton(tuple(_freeze(x) for x in extra) if extra else ())
 
@@ -321,32 +321,34 @@ def _name_bounded(text: str, s: int, e: int, name: str) -> bool:
 def _scan_folded(d: Doc) -> _Scan:
     if not _english(d):
         return _Scan([], [], {})  # and so every result built on it is empty
-    auto, entries = _calques_for(d)
+    matcher, values, entries = _calques_for(d)
     low = _langid.folded(d)
     text = d.text
     calques: list[tuple[int, int, int]] = []
     names: list[tuple[int, int, str]] = []
     hints: dict[str, list[int]] = {}
     startswith = text.startswith
-    for end, (length, kind, payload) in auto.iter(low):
+    # Matches come by end, so each hint's offsets ascend; calques and names
+    # are sorted when selected, so their order here does not matter.
+    for k, s, e in matcher.matches(low):
+        kind, payload = values[k]
         # Most outputs are short names inside other words ("us" in "must"):
         # the first test throws them out.
-        s = end - length + 1
         if kind == _KEY_NAME:
-            if startswith(payload, s) and _name_bounded(text, s, end + 1, payload):
-                names.append((s, -end - 1, payload))
+            if startswith(payload, s) and _name_bounded(text, s, e, payload):
+                names.append((s, -e, payload))
         elif kind == _KEY_CALQUE:
-            if _calque_bounded(low, s, end + 1):
-                calques.append((s, -end - 1, payload))
+            if _calque_bounded(low, s, e):
+                calques.append((s, -e, payload))
         else:
             idx, key_names, hint = payload
-            if idx >= 0 and _calque_bounded(low, s, end + 1):
-                calques.append((s, -end - 1, idx))
+            if idx >= 0 and _calque_bounded(low, s, e):
+                calques.append((s, -e, idx))
             for name in key_names:
-                if startswith(name, s) and _name_bounded(text, s, end + 1, name):
-                    names.append((s, -end - 1, name))
+                if startswith(name, s) and _name_bounded(text, s, e, name):
+                    names.append((s, -e, name))
             if hint:
-                hints.setdefault(low[s : end + 1], []).append(s)
+                hints.setdefault(low[s:e], []).append(s)
     return _Scan(
         _select_calques(low, calques, entries) if calques else [],
         _select_names(names) if names else [],

@@ -17,6 +17,7 @@ from audit.config import Config
 from audit.doc import Doc
 from audit.model import Article
 from audit.patterns import KeyMatcher, PhraseMatcher, fold
+from rules import _langid, translation
 
 
 def reference_matches(keys: list[str], text: str) -> list[tuple[str, int, int]]:
@@ -138,3 +139,44 @@ def test_phrase_matcher_with_many_phrases_and_odd_entries():
     got = list(PhraseMatcher(phrases, True).finditer(text))
     assert got == reference_phrase_matches(phrases, True, text)
     assert [text[s:e] for s, e in got] == ["term17 of art", "TERM499 OF ART", "\ud800x", "\ufffd", "q\u0301"]
+
+
+# -- the translation family's scan ---------------------------------------------------------------
+
+
+def _family_keys() -> list[str]:
+    return list(translation._automaton(())[0].keys)
+
+
+_SAMPLE_KEYS = _family_keys()[::7] + ["us", "un", "eu", "u.s.", "ccording", "he said", "thousand", "o'clock"]
+family_texts = st.lists(
+    st.sampled_from(_SAMPLE_KEYS + [" ", "m", "the ", ".", "\u2019", "\ud83d", "\ufffd", "\u00e9", "U", "S", "\n"]),
+    max_size=30,
+).map("".join)
+
+
+@settings(max_examples=500, deadline=None, suppress_health_check=list(HealthCheck))
+@given(family_texts)
+def test_family_automaton_finds_every_key_occurrence(text):
+    matcher = translation._automaton(())[0]
+    low = _langid.fold_lower(text)
+    assert matched(matcher, low) == reference_matches(list(matcher.keys), low)
+
+
+def _doc(text: str, lexicons: dict | None = None) -> Doc:
+    return Doc(Article(id="x", text=text), Config(lexicons=lexicons or {}))
+
+
+def test_family_scan_with_user_calques_holding_odd_characters():
+    extra = [
+        {"phrase": "in the optic of", "languages": "fr", "rewrite": "from the viewpoint of"},
+        {"phrase": "caf\u00e9 \ufffd deal", "languages": "fr", "rewrite": "deal"},
+        {"phrase": "bad \udcff byte", "languages": "de", "rewrite": "byte"},
+    ]
+    text = "In the optic of the ministry, the caf\u00e9 \ufffd deal and a bad \udcff byte stood.\n"
+    scan = translation._scan_folded(_doc(text, {"calques": extra}))
+    assert [(c.start, c.end, c.entry.pattern) for c in scan.calques] == [
+        (0, 15, "in the optic of"),
+        (34, 45, "caf\u00e9 \ufffd deal"),
+        (52, 62, "bad \udcff byte"),
+    ]

@@ -9,7 +9,6 @@ import time
 from collections import Counter
 from pathlib import Path
 
-import ahocorasick
 import pytest
 import regex
 from hypothesis import HealthCheck, given, settings
@@ -445,14 +444,15 @@ def test_currency_patterns_find_what_one_class_pattern_finds(text):
 
 
 def _reference_entity_hits(text: str) -> list[tuple[int, int, str]]:
-    auto = ahocorasick.Automaton()
-    for ent in translation.load_entities():
-        auto.add_word(ent.name, ent.name)
-    auto.make_automaton()
     n = len(text)
     found = []
-    for end, name in auto.iter(text):
-        s, e = end - len(name) + 1, end + 1
+    occurrences = []
+    for name in {ent.name for ent in translation.load_entities()}:
+        s = text.find(name)
+        while s >= 0:
+            occurrences.append((s, s + len(name), name))
+            s = text.find(name, s + 1)
+    for s, e, name in occurrences:
         if s > 0 and (text[s - 1].isalnum() or text[s - 1] in "-."):
             continue
         if e < n and text[e].isalnum():
