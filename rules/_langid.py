@@ -404,7 +404,7 @@ class _LazyProbMap(dict):  # type: ignore[type-arg]
     first read. Rows hold exactly the values ``DetectorFactory.add_profile``
     computes (``1.0 * count / n_words``), so detection results are
     unchanged. Stock langdetect uses only ``in`` and ``[]`` on this map;
-    ``FastDetector`` reads rows through ``packed``."""
+    ``FastDetector`` reads rows through ``packed_rows``."""
 
     __slots__ = ("_packed", "_profiles", "ngram_cache")
 
@@ -416,14 +416,18 @@ class _LazyProbMap(dict):  # type: ignore[type-arg]
         #: map, for ``FastDetector._extract_ngrams``.
         self.ngram_cache: dict[str, tuple[str, ...]] = {}
 
-    def packed(self, word: str) -> bytes:
-        """The row of ``word`` as native float64 bytes (kept: a detector
-        joins its n-grams' rows into one table with a single
-        ``numpy.frombuffer``, much cheaper than converting lists)."""
-        row = self._packed.get(word)
-        if row is None:
-            row = self._packed[word] = array("d", self[word]).tobytes()
-        return row
+    def packed_rows(self, words: list[str]) -> bytes:
+        """The rows of ``words`` as native float64 bytes, one after the
+        other (each row's bytes are kept: a detector reads its n-grams'
+        rows into one table with a single ``numpy.frombuffer``, much cheaper
+        than converting lists)."""
+        packed = self._packed
+        rows = list(map(packed.get, words))
+        if None in rows:
+            for i, word in enumerate(words):
+                if rows[i] is None:
+                    rows[i] = packed[word] = array("d", self[word]).tobytes()
+        return b"".join(rows)  # type: ignore[arg-type]
 
     def __getitem__(self, word: str) -> list[float]:
         row: list[float] | None = dict.__getitem__(self, word)
@@ -609,6 +613,10 @@ class _Draws:
         self._pos = int(self._at[first + count - 1]) + 1
 
 
+#: What langdetect's ``Detector.cleaning_text`` counts: Latin letters
+#: ('A' to 'z', as it compares) and characters from U+0300 on.
+_A_TO_LOWER_Z = re.compile("[A-z]")
+_FROM_U0300 = re.compile("[\u0300-\U0010ffff]")
 #: Words whose langdetect n-grams are kept (``_LazyProbMap.ngram_cache``).
 _NGRAM_CACHE_SIZE = 20_000
 
@@ -646,6 +654,13 @@ def _word_ngrams(word: str, contains: Any) -> tuple[str, ...]:
     return tuple(result)
 
 
+def _packed_rows(table: Any, ngrams: list[str]) -> bytes:
+    """The probability rows of ``ngrams`` as one run of float64 bytes."""
+    if isinstance(table, _LazyProbMap):
+        return table.packed_rows(ngrams)
+    return array("d", [p for w in ngrams for p in table[w]]).tobytes()
+
+
 @cache
 def _detector_class() -> Any:
     """langdetect's ``Detector`` with its hot loops made cheaper: n-gram
@@ -659,6 +674,7 @@ def _detector_class() -> Any:
     from langdetect.detector import Detector
     from langdetect.lang_detect_exception import ErrorCode, LangDetectException
     from langdetect.utils.ngram import NGram
+    from langdetect.utils.unicode_block import unicode_block
 
     normalize = cache(NGram.normalize)
 
@@ -679,6 +695,18 @@ def _detector_class() -> Any:
             self.max_text_length = 10000
             self.prior_map = None
             self.verbose = False
+
+        def cleaning_text(self) -> None:
+            # Stock's loop over every character, with the characters it
+            # counts found by regex: letters 'A'..'z' (a range that takes in
+            # [\]^_`) against characters from U+0300 on whose block stock's
+            # test lets through; Latin text has few or none of the latter.
+            text = self.text
+            if text.isascii():
+                return
+            non_latin = sum(unicode_block(ch) != "Latin Extended Additional" for ch in _FROM_U0300.findall(text))
+            if len(_A_TO_LOWER_Z.findall(text)) * 2 < non_latin:
+                self.text = _A_TO_LOWER_Z.sub("", text)
 
         def _extract_ngrams(self) -> list[str]:
             # NGram.add_char's state machine starts afresh after every space
@@ -724,22 +752,27 @@ def _detector_class() -> Any:
             #   are written into the row before the next step's, and one
             #   ``numpy.multiply.reduce`` down the rows multiplies each
             #   probability in stock order: ((p * r1) * r2) * ...
-            # * Normalisation sums left to right with Python's ``sum``, as
-            #   stock does. Division is monotonic, so stock's
-            #   ``max(p / sump)`` is ``max(p) / sump`` (``min`` if ``sump``
-            #   is negative: possible only with an alpha set near 0).
+            # * Normalisation sums left to right, as stock's ``sum`` does
+            #   (``numpy.add.accumulate`` is sequential, unlike ``sum``).
+            #   Division is monotonic, so stock's ``max(p / sump)`` is
+            #   ``max(p) / sump`` (``min`` if ``sump`` is negative: possible
+            #   only with an alpha set near 0).
             self.cleaning_text()
             ngrams = self._extract_ngrams()
             if not ngrams:
                 raise LangDetectException(ErrorCode.CantDetectError, "No features in text.")
-            index: dict[str, int] = {}
-            picks = numpy.array([index.setdefault(w, len(index)) for w in ngrams], dtype=numpy.intp)
-            table = numpy.frombuffer(b"".join(map(self.word_lang_prob_map.packed, index)), dtype=numpy.float64)
-            table = table.reshape(len(index), -1)[:, : len(self.langlist)]
+            # Each distinct n-gram's row once, in order of first use, and the
+            # row index of every n-gram position.
+            distinct = list(dict.fromkeys(ngrams))
+            index = dict(zip(distinct, range(len(distinct))))
+            picks = numpy.fromiter(map(index.__getitem__, ngrams), dtype=numpy.intp, count=len(ngrams))
+            table = numpy.frombuffer(_packed_rows(self.word_lang_prob_map, distinct), dtype=numpy.float64)
+            table = table.reshape(len(distinct), -1)[:, : len(self.langlist)]
             n_trial, limit, threshold = self.n_trial, self.ITERATION_LIMIT, self.CONV_THRESHOLD
             langprob = numpy.zeros(len(self.langlist), dtype=numpy.float64)
             draws = _Draws(_word_stream(self.seed), picks)
             prob = numpy.empty(len(self.langlist), dtype=numpy.float64)
+            sums = numpy.empty(len(self.langlist), dtype=numpy.float64)
             gauss_next: float | None = None
             for _ in range(n_trial):
                 # random.Random.gauss(0.0, 1.0): two random() values (four
@@ -764,13 +797,12 @@ def _detector_class() -> Any:
                         wider[start] = block[start]
                         block = wider
                     numpy.multiply.reduce(block[start : end + 2], axis=0, out=prob)
-                    values = prob.tolist()
-                    sump = sum(values)
+                    sump = float(numpy.add.accumulate(prob, out=sums)[-1])
                     if not sump:
                         raise ZeroDivisionError("float division by zero")  # as stock langdetect
                     start = end + 1
                     numpy.divide(prob, sump, out=block[start])
-                    top = (max(values) if sump > 0 else min(values)) / sump  # max(p / sump)
+                    top = float(prob[prob.argmax() if sump > 0 else prob.argmin()]) / sump  # max(p / sump)
                     if max(0.0, top) > threshold or end >= limit:
                         break
                     end += 5

@@ -157,3 +157,22 @@ def test_fast_detector_matches_stock_langdetect_when_words_are_forgotten(stock, 
         assert mine == theirs
     # Cleared before a detection once over the limit: at most one text's words more.
     assert len(_langid._factory().word_lang_prob_map.ngram_cache) <= 4 + len(" ".join(TEXTS).split())
+
+
+@pytest.mark.parametrize(
+    "text",
+    TEXTS
+    + [
+        "ABC 政府は月曜日に予算案を発表した",  # few Latin letters among many others: Latin dropped
+        "Tiếng Việt có dấu: Chính phủ đã công bố ngân sách [x]^_`",
+        "Москва Moscow Москва Moscow Москва",
+        "\u0300\u0301 a",
+    ],
+)
+def test_fast_detector_cleans_text_as_stock_langdetect(stock, text):
+    mine = _langid._detector_class()(_langid._factory())
+    theirs = stock.create()
+    for detector in (mine, theirs):
+        detector.append(text)
+        detector.cleaning_text()
+    assert mine.text == theirs.text
