@@ -370,8 +370,11 @@ class PhraseMatcher:
         # NFA for a long one (a DFA's memory would grow with it).
         self.keys = KeyMatcher(sorted({fold(p) if ignore_case else p for p in phrases}))
 
-    def finditer(self, text: str) -> Iterator[tuple[int, int]]:
-        hay = fold(text) if self.ignore_case else text
+    def finditer(self, text: str, folded: str | None = None) -> Iterator[tuple[int, int]]:
+        """Matches in ``text`` as ``(start, end)``. ``folded``: ``fold(text)``
+        when it is at hand (``Doc.lower`` is the same string), searched
+        instead of folding ``text`` again when the matcher ignores case."""
+        hay = (fold(text) if folded is None else folded) if self.ignore_case else text
         n = len(hay)
         cands: list[tuple[int, int]] = []
         for _, s, e in self.keys.matches(hay):
@@ -389,17 +392,24 @@ class PhraseMatcher:
 
 
 # -- rules -------------------------------------------------------------------
-def _matcher(spec: PatternSpec) -> Callable[[str], Iterator[tuple[int, int]]]:
+def _matcher(spec: PatternSpec) -> Callable[[Doc], Iterator[tuple[int, int]]]:
+    """The ``(start, end)`` spans ``spec`` matches in a document's text."""
     if spec.regex is not None:
         rx = check_regex(spec.regex, spec.ignore_case)
 
-        def find(text: str) -> Iterator[tuple[int, int]]:
-            for m in rx.finditer(text):
+        def find(doc: Doc) -> Iterator[tuple[int, int]]:
+            for m in rx.finditer(doc.text):
                 if m.end() > m.start():
                     yield m.span()
 
         return find
-    return PhraseMatcher(spec.phrases, spec.ignore_case).finditer
+    phrases = PhraseMatcher(spec.phrases, spec.ignore_case)
+
+    def find_phrases(doc: Doc) -> Iterator[tuple[int, int]]:
+        # ``Doc.lower`` is ``fold(doc.text)``, already made for the zone scan.
+        return phrases.finditer(doc.text, doc.lower if spec.ignore_case else None)
+
+    return find_phrases
 
 
 class PatternRuleFn:
@@ -417,7 +427,7 @@ class PatternRuleFn:
     def __call__(self, doc: Doc) -> Iterator[Hit]:
         spec = self.spec
         text = doc.text
-        for s, e in self._find(text):
+        for s, e in self._find(doc):
             if spec.skip_quotes and doc.in_quote(s):
                 continue
             msg = spec.message.replace("{match}", text[s:e]) if self._placeholder else spec.message

@@ -93,6 +93,10 @@ def test_key_matcher_is_linear_on_long_adversarial_text():
     assert len(found) == sum(200_001 - n for n in range(1, 6)) + 1 + 200_000 - 49
 
 
+def _doc(text: str, lexicons: dict | None = None) -> Doc:
+    return Doc(Article(id="x", text=text), Config(lexicons=lexicons or {}))
+
+
 # -- user phrase rules ---------------------------------------------------------------------------
 
 
@@ -141,6 +145,24 @@ def test_phrase_matcher_with_many_phrases_and_odd_entries():
     assert [text[s:e] for s, e in got] == ["term17 of art", "TERM499 OF ART", "\ud800x", "\ufffd", "q\u0301"]
 
 
+@settings(max_examples=1000, deadline=None, suppress_health_check=list(HealthCheck))
+@given(st.lists(st.sampled_from(_PIECES + ["A", "\u0130", "\u1e9e", "\u2126", "\u212a", "\u0345"])).map("".join))
+def test_doc_lower_is_fold(text):
+    # User phrase rules search ``Doc.lower`` instead of folding the text again.
+    assert _doc(text).lower == fold(text)
+
+
+def test_user_phrase_rule_finds_what_the_matcher_finds():
+    from audit.patterns import PatternRuleFn, PatternSpec
+
+    spec = PatternSpec(code="HX001", name="x", message="'{match}'", category="style", severity="info",
+                       phrases=("in the framework of", "\u0130stanbul", "caf\u00e9"), ignore_case=True)
+    text = "IN THE FRAMEWORK OF the \u0130STANBUL talks at the Caf\u00e9, \udcff in the framework of it.\n"
+    hits = list(PatternRuleFn(spec)(_doc(text)))
+    assert [(h.start, h.end) for h in hits] == list(PhraseMatcher(spec.phrases, True).finditer(text))
+    assert [h.message for h in hits] == ["'IN THE FRAMEWORK OF'", "'\u0130STANBUL'", "'Caf\u00e9'", "'in the framework of'"]
+
+
 # -- the translation family's scan ---------------------------------------------------------------
 
 
@@ -161,10 +183,6 @@ def test_family_automaton_finds_every_key_occurrence(text):
     matcher = translation._automaton(())[0]
     low = _langid.fold_lower(text)
     assert matched(matcher, low) == reference_matches(list(matcher.keys), low)
-
-
-def _doc(text: str, lexicons: dict | None = None) -> Doc:
-    return Doc(Article(id="x", text=text), Config(lexicons=lexicons or {}))
 
 
 def test_family_scan_with_user_calques_holding_odd_characters():
