@@ -327,7 +327,12 @@ def _punctuation_suspects(doc: Doc) -> dict[str, int]:
             hit = pattern.search(text, m.start())
             if hit is not None and hit.start() < first.get(code, _END):
                 first[code] = hit.start()
+    # (The no-break spaces are looked up in the set of the article's
+    # non-ASCII characters first: a set lookup instead of a pass each.)
+    chars = unusual_chars(doc)
     for c in _SPACE_LIKE_BEFORE_MARK:
+        if c != "\t" and c not in chars:
+            continue
         i = text.find(c)
         if i != -1 and i < first.get("PU007", _END):
             first["PU007"] = i
@@ -1089,9 +1094,9 @@ def _is_enumerator_or_emoticon(text: str, i: int, ps: int) -> bool:
 def _scan_brackets(doc: Doc) -> list[tuple[int, str]]:
     text = doc.text
     out: list[tuple[int, str]] = []
+    if not ("(" in text or ")" in text or "[" in text or "]" in text or "{" in text or "}" in text):
+        return out  # the common case, decided by six memchr passes
     positions = char_positions(text, "()[]{}")
-    if not positions:
-        return out
     paras = doc.paragraphs
     pi = 0
     ps, pe = paras[0]
