@@ -399,13 +399,16 @@ _Mark = tuple[int, str, str, str]
 class QuoteScan:
     """Everything the quote rules need, computed in one pass per article."""
 
-    __slots__ = ("_mark_objects", "_marks", "glued", "stray", "unbalanced")
+    __slots__ = ("_mark_objects", "_marks", "_pairs", "glued", "stray", "unbalanced")
 
     def __init__(self) -> None:
         # The scan records marks as plain tuples, which cost a fraction of
         # QuoteMark objects; only an article that mixes quote systems ever
         # needs the objects (PU006), so ``marks`` builds them on demand.
         self._marks: list[_Mark] = []
+        # The fast path (:func:`_plain_curly_quotes`) records (“, ”)
+        # position pairs, turned into marks only if someone asks.
+        self._pairs: list[tuple[int, int]] | None = None
         self._mark_objects: list[QuoteMark] | None = None
         self.glued: list[QuoteProblem] = []
         self.stray: list[QuoteProblem] = []
@@ -415,13 +418,23 @@ class QuoteScan:
     def marks(self) -> list[QuoteMark]:
         """The double quotation marks that take part in quoting, in text order."""
         if self._mark_objects is None:
-            self._mark_objects = [QuoteMark(*m) for m in self._marks]
+            self._mark_objects = [QuoteMark(*m) for m in self.mark_tuples()]
         return self._mark_objects
+
+    def mark_tuples(self) -> list[_Mark]:
+        """``(pos, char, system, role)`` of every mark, in text order."""
+        if self._pairs is not None:
+            marks = self._marks
+            for o, c in self._pairs:
+                marks.append((o, "\u201c", CURLY, "open"))
+                marks.append((c, "\u201d", CURLY, "close"))
+            self._pairs = None
+        return self._marks
 
     def counts(self) -> dict[str, int]:
         """How many marks of each quote system the article has."""
         out: dict[str, int] = {}
-        for _pos, _char, system, _role in self._marks:
+        for _pos, _char, system, _role in self.mark_tuples():
             out[system] = out.get(system, 0) + 1
         return out
 
@@ -528,8 +541,9 @@ def _plain_curly_quotes(doc: Doc, scan: QuoteScan) -> bool:
     work per mark: only curly double quotes, strictly alternating ``“…”``
     with each pair on one line. Return False (``scan`` left untouched)
     when the article is not of that kind or one of its marks could be a
-    problem for the general scan to judge; otherwise fill ``scan._marks``
-    exactly as :func:`_scan_quotes_general` would and return True.
+    problem for the general scan to judge; otherwise record the pairs in
+    ``scan`` (whose marks are then exactly those :func:`_scan_quotes_general`
+    finds) and return True.
 
     With strict alternation every ``“`` finds no mark open and every ``”``
     closes the ``“`` just before it, in the same paragraph (a paragraph is
@@ -562,10 +576,7 @@ def _plain_curly_quotes(doc: Doc, scan: QuoteScan) -> bool:
         o, c = o2, find("\u201d", c + 1)
     if c != -1:
         return False  # a ” with no “ before it
-    marks = scan._marks
-    for o, c in pairs:
-        marks.append((o, "\u201c", CURLY, "open"))
-        marks.append((c, "\u201d", CURLY, "close"))
+    scan._pairs = pairs
     return True
 
 

@@ -20,7 +20,7 @@ def make_doc(text: str) -> Doc:
 
 
 def scan_state(scan: pu.QuoteScan) -> tuple:
-    return (list(scan._marks), list(scan.glued), list(scan.stray), list(scan.unbalanced))
+    return (list(scan.mark_tuples()), list(scan.glued), list(scan.stray), list(scan.unbalanced))
 
 
 # Pieces of text around quote marks: words, stops, line breaks, marks of
