@@ -83,9 +83,9 @@ from pathlib import Path
 from bisect import bisect_right
 from typing import TYPE_CHECKING, Any, Iterator
 
-import ahocorasick_rs
 import regex
 
+from .aho import KeyMatcher
 from .text import strip_span
 
 if TYPE_CHECKING:
@@ -312,9 +312,9 @@ class Lexicon:
         #: about three times faster than pyahocorasick's trie on news text);
         #: ``scan_keys[k]`` and ``scan_values[k]`` are the k-th key and what
         #: it stands for.
-        self.scan_keys = list(keys)
-        self.scan_values = list(keys.values())
-        self.scan = ahocorasick_rs.AhoCorasick(self.scan_keys, implementation=ahocorasick_rs.Implementation.DFA)
+        self.scan = KeyMatcher(keys, dfa=True)
+        self.scan_keys = list(self.scan.keys)
+        self.scan_values = [keys[k] for k in self.scan_keys]
         self.sections = sections
         self.section_words = {w for s in sections for w in s.split()}
         self.brands = sorted(brands, key=lambda b: (-len(b), b))
@@ -884,9 +884,6 @@ def _intrinsic(
     return None, norm
 
 
-_SURROGATE = re.compile("[\ud800-\udfff]")
-
-
 def _scan(doc: "Doc", lex: Lexicon) -> tuple[dict[int, Hit3], list[int]]:
     """One automaton pass over the lower-cased text: lines holding a
     ``contains`` phrase ("All rights reserved") outside quoted speech, and
@@ -895,19 +892,13 @@ def _scan(doc: "Doc", lex: Lexicon) -> tuple[dict[int, Hit3], list[int]]:
     starts = [ls for ls, _ in doc.lines]
     hints = [0] * len(starts)
     found: dict[int, Hit3] = {}
-    try:
-        matches = lex.scan.find_matches_as_indexes(low, overlapping=True)
-    except UnicodeEncodeError:
-        # Lone surrogates (undecodable input bytes) have no UTF-8 form: scan
-        # a copy with each replaced by U+FFFD (same offsets; no key has one).
-        matches = lex.scan.find_matches_as_indexes(_SURROGATE.sub("\ufffd", low), overlapping=True)
+    matches = lex.scan.matches(low)
     if not matches:
         return found, hints
     values = lex.scan_values
     n = len(low)
-    # By end, then the longer key first: the first contains phrase of a
-    # line in this order is the one reported.
-    matches.sort(key=lambda m: (m[2], m[1]))
+    # By end, then the longer key first (``KeyMatcher``'s order): the first
+    # contains phrase of a line in this order is the one reported.
     for k, start, end in matches:
         phrase, bits = values[k]
         line = bisect_right(starts, start) - 1

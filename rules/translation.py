@@ -33,7 +33,7 @@ import regex
 
 from audit.doc import Doc
 from audit.model import Fix, Hit
-from audit.patterns import KeyMatcher
+from audit.aho import KeyMatcher
 from audit.registry import annotator, rule
 
 from . import _langid

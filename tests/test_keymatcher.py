@@ -1,4 +1,4 @@
-"""``audit.patterns.KeyMatcher`` (ahocorasick-rs) and the two scans built on
+"""``audit.aho.KeyMatcher`` (ahocorasick-rs) and the two scans built on
 it — user phrase rules (``PhraseMatcher``) and the translation family's
 scan — against plain references: every occurrence found with
 ``str.find``, in the order pyahocorasick's ``Automaton.iter`` reported them
@@ -16,7 +16,8 @@ from hypothesis import strategies as st
 from audit.config import Config
 from audit.doc import Doc
 from audit.model import Article
-from audit.patterns import KeyMatcher, PhraseMatcher, fold
+from audit.aho import KeyMatcher
+from audit.patterns import PhraseMatcher, fold
 from rules import _langid, translation
 
 
