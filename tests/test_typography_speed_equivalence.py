@@ -112,3 +112,80 @@ def test_placeholder_pre_check_is_that_of_zones_placeholders(text):
     # The reordered pre-check is the same condition as zones' own.
     same = any(s in text for s in ("{", "%", "[", "orem", "TKTK", "__"))
     assert _placeholder_possible(text) == same
+
+
+# -- PU001/PU007-PU010: the shared punctuation pre-check -----------------------
+
+
+def reference_suspects(text: str) -> dict[str, int]:
+    """The pre-check as it was before the no-break spaces were looked up
+    in the set of the article's non-ASCII characters."""
+    first: dict[str, int] = {}
+    for mark, any_rule, per_rule in pu._MARK_GATES:
+        if mark not in text:
+            continue
+        m = any_rule.search(text)
+        if m is None:
+            continue
+        for code, pattern in per_rule:
+            hit = pattern.search(text, m.start())
+            if hit is not None and hit.start() < first.get(code, pu._END):
+                first[code] = hit.start()
+    for c in pu._SPACE_LIKE_BEFORE_MARK:
+        i = text.find(c)
+        if i != -1 and i < first.get("PU007", pu._END):
+            first["PU007"] = i
+    return first
+
+
+MARK_PIECES = ["word", "Word", " ", "\t", "\u00a0", "\u202f", "\n", ".", ",", ";", ":", "!", "?", "-", "\u201d", "U.S.", "5"]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(MARK_PIECES), max_size=25).map("".join))
+def test_punctuation_suspects_match_the_reference(text):
+    assert pu._punctuation_suspects(make_doc(text)) == reference_suspects(text)
+
+
+# -- PU005: brackets ------------------------------------------------------------
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["(", ")", "[", "]", "{", "}", "word", " ", "\n", "a)", ":)"]), max_size=20).map("".join))
+def test_bracket_scan_early_exit_is_exact(text):
+    problems = pu._scan_brackets(make_doc(text))
+    if not any(c in text for c in "()[]{}"):
+        assert problems == []
+
+
+# -- SD: the per-article lists of furniture and glued lines ---------------------
+
+
+def debris_texts() -> list[str]:
+    from audit.registry import select_rules
+
+    out = []
+    for r in select_rules(["SD"]):
+        for ex in list(r.bad) + list(r.good):
+            text = ex["text"] if isinstance(ex, dict) else ex
+            out.append(text.replace("\u27e6", "").replace("\u27e7", ""))
+    rng = random.Random(12)
+    for _ in range(200):
+        out.append("\n".join(rng.sample(out[: len(out) // 2 or 1], k=min(3, len(out) // 2 or 1))))
+    return out
+
+
+def test_debris_and_glued_lines_are_those_of_the_zones():
+    from rules.debris import debris_lines, glued_lines
+
+    texts = debris_texts()
+    with_debris = with_glued = 0
+    for text in texts:
+        doc = make_doc(text)
+        expected_debris = tuple(doc.zones.debris())
+        expected_glued = tuple(lz for lz in doc.zones if lz.glued is not None)
+        assert debris_lines(doc) == expected_debris
+        assert glued_lines(doc) == expected_glued
+        with_debris += bool(expected_debris)
+        with_glued += bool(expected_glued)
+    assert with_debris > 20 and with_glued > 2
