@@ -1034,25 +1034,31 @@ def _analyze(doc: Doc) -> LangAnalysis:
 
     segments: list[Segment] = []
     pending: list[tuple[int, int, Evidence]] = []
+    judged_expected = 0
     for s, e, ev in spans:
         if ev is None:
             segments.append(Segment(s, e, expected, 1.0, "cheap"))
+            judged_expected += e - s
             continue
         v = ev.verdict
         if v == "expected":
             segments.append(Segment(s, e, expected, round(min(1.0, 0.5 + ev.expected_share), 2), "cheap", ev))
-        elif v == "short":
-            continue
-        else:
+            judged_expected += e - s
+        elif v != "short":
             pending.append((s, e, ev))
+    if not pending:
+        # The usual case: every judged span is in the expected language
+        # (segments already in text order).
+        if not segments:
+            return LangAnalysis(expected, None, 0.0, "none")
+        return LangAnalysis(expected, expected, 1.0, "cheap", segments)
 
-    judged_expected = sum(seg.end - seg.start for seg in segments)
     pending_chars = sum(e - s for s, e, _ in pending)
     article_lang: str | None = None
     article_conf = 0.0
     method = "cheap"
 
-    if pending and pending_chars > judged_expected:
+    if pending_chars > judged_expected:
         # Mostly foreign: one call on the whole article decides, unless it
         # comes back as the expected language (then judge segment by segment).
         body_s, body_e = _strip(text)
