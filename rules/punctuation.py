@@ -9,7 +9,9 @@ symbol-only lines.
 Every pattern here is linear on adversarial input: character classes and
 bounded repetitions only, no nested quantifiers over overlapping classes.
 Per-article work is shared: the quote marks of an article are scanned once
-(:func:`quote_scan`) and the result feeds PU002, PU003, PU004 and PU006;
+(:func:`quote_scan`; an article whose only quote marks are curly pairs,
+strictly alternating and each on one line, takes a fast path of a few
+``str.find`` calls) and the result feeds PU002, PU003, PU004 and PU006;
 one literal-prefixed pattern per punctuation mark (:func:`punctuation_suspects`)
 tells PU001, PU007, PU008, PU009 and PU010 whether they have anything to look
 at. Every rule states its cheap pre-check in ``capped(when=...)``, so a clean
