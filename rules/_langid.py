@@ -664,9 +664,10 @@ def _packed_rows(table: Any, ngrams: list[str]) -> bytes:
 @cache
 def _detector_class() -> Any:
     """langdetect's ``Detector`` with its hot loops made cheaper: n-gram
-    extraction in one loop (no ``NGram`` object), and the sampling loop
-    over numpy rows, a block of draws at a time, with the seeded random
-    draws read in bulk. The same n-grams come out in the same order, the
+    extraction word by word (no ``NGram`` object; each word's n-grams
+    kept), character counts by regex, and the sampling loop over numpy
+    rows, a block of draws at a time, with the seeded random draws read in
+    bulk. The same n-grams come out in the same order, the
     same draws are made and each probability is computed by the same
     floating-point operations, so results are identical (tested against
     stock langdetect)."""
@@ -752,8 +753,9 @@ def _detector_class() -> Any:
             #   are written into the row before the next step's, and one
             #   ``numpy.multiply.reduce`` down the rows multiplies each
             #   probability in stock order: ((p * r1) * r2) * ...
-            # * Normalisation sums left to right, as stock's ``sum`` does
-            #   (``numpy.add.accumulate`` is sequential, unlike ``sum``).
+            # * Normalisation sums left to right, as stock's ``sum`` does:
+            #   ``numpy.add.accumulate`` adds one element after the other
+            #   (``numpy.sum`` would add pairwise).
             #   Division is monotonic, so stock's ``max(p / sump)`` is
             #   ``max(p) / sump`` (``min`` if ``sump`` is negative: possible
             #   only with an alpha set near 0).
@@ -789,7 +791,9 @@ def _detector_class() -> Any:
                 weight = alpha / self.BASE_FREQ
                 size = _TRIAL_ROWS
                 block = draws.block(table, weight, self._init_probability(), size)
-                start = end = 0  # the block's rows: start (current probabilities) to end (step end - 1)
+                # Row ``start`` holds the current probabilities; the next
+                # normalisation comes after step ``end`` (row end + 1).
+                start = end = 0
                 while True:
                     if end + 1 > size:
                         size *= 2
