@@ -690,7 +690,7 @@ def _detector_class() -> Any:
             self.seed = factory.seed
             self.random = None
             self.text = ""
-            self.langprob = None
+            self.langprob: list[float] | None = None
             self.alpha = self.ALPHA_DEFAULT
             self.n_trial = 7
             self.max_text_length = 10000
