@@ -35,7 +35,7 @@ from array import array
 from bisect import bisect_left
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
-from itertools import accumulate, repeat
+from itertools import accumulate, chain, repeat
 from math import cos as _cos
 from math import log as _log
 from math import pi as _pi
@@ -279,10 +279,18 @@ def evidence(text: str, expected: str) -> Evidence:
 
 
 def tokens(doc: Doc) -> list[str]:
-    """All words of ``wordable(doc)`` (lower-case, no punctuation), cached."""
+    """All words of ``wordable(doc)`` (lower-case, no punctuation), cached:
+    ``wordable(doc).split()``, made of the sentences' words
+    (``sentence_words``), the same string objects, so a word's hash is
+    computed once for every family's dictionaries and sets. They are the
+    same words: sentences cover every non-space character (they tile their
+    paragraphs, which are the non-blank lines stripped) and end where white
+    space follows (the sentence-end pattern looks ahead for ``\\s``, all of
+    whose characters ``str.split`` splits on), so no word straddles two
+    sentences."""
     t = doc.__dict__.get("_mtaudit_tokens")
     if t is None:
-        t = doc.__dict__["_mtaudit_tokens"] = wordable(doc).split()
+        t = doc.__dict__["_mtaudit_tokens"] = list(chain.from_iterable(sentence_words(doc)))
     return t
 
 

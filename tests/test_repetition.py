@@ -61,9 +61,11 @@ def test_repeated_sentence_ignores_case_and_punctuation():
 # glued to the next word, closing quotes and apostrophes, abbreviations,
 # whitespace other than the plain space, blank lines.
 _PIECES = st.sampled_from(
-    ["The", "talks", "ended", "Dr", "U.S.", "5.5", "’Then", "’", "\u201d", "\u201c", "(", ")", "—", "-", "'", "a", "I"]
+    ["The", "talks", "ended", "Dr", "U.S.", "5.5", "\u0416\u0443\u043a", "’Then", "’", "\u201d", "\u201c", "(", ")", "—", "-", "'", "a", "I"]
 )
-_GLUE = st.sampled_from([" ", " ", " ", "", ". ", ".", "? ", "! ", "\n", "\n\n", "  ", "\t", "\u2009", "\u2028", "\x0b", ", "])
+_GLUE = st.sampled_from(
+    [" ", " ", " ", "", ". ", ".", "? ", "! ", "\n", "\n\n", "  ", "\t", "\u2009", "\u2028", "\x0b", ", ", "\x1c", ".\x1f", "\r\n", "\u00a0"]
+)
 
 
 @settings(max_examples=300, deadline=None, derandomize=True)
@@ -77,6 +79,9 @@ def test_paragraph_words_match_a_fresh_split(parts):
     words = _words(doc)
     assert words.paragraphs == [tuple(wordable[s:e].split()) for s, e in doc.paragraphs]
     assert words.sentences == [tuple(wordable[s:e].split()) for s, e in doc.sentences]
+    # The article's words are built from the sentences' words: the same as
+    # splitting the whole text.
+    assert _langid.tokens(doc) == wordable.split()
 
 
 def test_repeated_paragraph_with_other_sentence_boundaries():
