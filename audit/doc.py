@@ -22,6 +22,7 @@ _QUOTE_PAIRS = {"\u201c": "\u201d", "\u201e": "\u201c", "\u00ab": "\u00bb", '"':
 
 
 T = TypeVar("T")
+_UNSET = object()
 
 
 class cached_property(Generic[T]):  # noqa: N801 - named like the functools decorator it replaces
@@ -73,7 +74,7 @@ class Doc:
 
     @cached_property
     def words(self) -> list[tuple[int, int]]:
-        return _text.word_spans(self.text)
+        return _text.word_spans(self.text, fast=self.fast_blocks)
 
     @cached_property
     def sentence_word_counts(self) -> list[int]:
@@ -174,11 +175,13 @@ class Doc:
         modules share work between their rules (e.g. one scan feeding
         several rules). ``key`` must be unique to the module."""
         d = self.__dict__
-        try:
-            return d[key]
-        except KeyError:
+        # ``get`` with a sentinel, not ``try: d[key]``: the first call per
+        # article would raise and catch a KeyError, which costs more than
+        # many a memoised value.
+        value = d.get(key, _UNSET)
+        if value is _UNSET:
             value = d[key] = fn(self)
-            return value
+        return value
 
     def lexicon(self, name: str) -> list[Any]:
         """User-supplied extra entries for lexicon ``name`` from config."""

@@ -41,7 +41,7 @@ import re._constants as _c
 import re._parser as _sre_parser
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any, Callable, Iterator
 
 from . import registry
 from .aho import KeyMatcher

@@ -229,11 +229,14 @@ def sentence_spans(text: str, paragraphs: list[tuple[int, int]], fast: bool | No
     return out
 
 
-def word_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
-    """Word tokens (letters with inner apostrophes/hyphens, or numbers)."""
+def word_spans(
+    text: str, start: int = 0, end: int | None = None, fast: bool | None = None
+) -> list[tuple[int, int]]:
+    """Word tokens (letters with inner apostrophes/hyphens, or numbers).
+    ``fast``: ``in_fast_blocks`` of the searched text, if already known."""
     if end is None:
         end = len(text)
-    pattern = _word_pattern(text if start == 0 and end == len(text) else text[start:end])
+    pattern = _word_pattern(text if start == 0 and end == len(text) else text[start:end], fast)
     if pattern is _WORD_FAST:
         return list(map(_RE_SPAN, pattern.finditer(text, start, end)))
     return [m.span() for m in pattern.finditer(text, start, end)]

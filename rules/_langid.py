@@ -316,29 +316,21 @@ def _sentence_words(doc: Doc) -> list[tuple[str, ...]]:
 def paragraph_words(doc: Doc) -> list[tuple[str, ...]]:
     """Words of each of ``doc.paragraphs``, computed once per document.
 
-    Found among the article's words (``tokens``) rather than by splitting
-    every paragraph again: sentences tile their paragraph up to whitespace
-    (``sentence_spans``), so the sentences' words, one after the other, are
-    the article's words and a paragraph's words run from its first
-    sentence's first word to the next paragraph's. Should a sentence
-    boundary ever fall inside a word (no space on either side), the
-    sentences would have more words in all: the paragraphs are then split
-    afresh."""
+    Sliced from the article's words (``tokens``, the sentences' words one
+    after the other) rather than by splitting every paragraph again: a
+    paragraph's words run from its first sentence's first word to the next
+    paragraph's."""
     return doc.memo("_mtaudit_paragraph_words", _paragraph_words)
 
 
 def _paragraph_words(doc: Doc) -> list[tuple[str, ...]]:
     toks = tokens(doc)
-    keys = sentence_words(doc)
     # Index into ``toks`` of each sentence's first word.
-    offsets = list(accumulate(map(len, keys), initial=0))
-    if offsets[-1] == len(toks):
-        starts = list(map(itemgetter(0), doc.sentences))
-        firsts = list(map(offsets.__getitem__, map(bisect_left, repeat(starts), map(itemgetter(0), doc.paragraphs))))
-        firsts.append(len(toks))
-        return list(map(tuple, map(toks.__getitem__, map(slice, firsts, firsts[1:]))))
-    w = wordable(doc)
-    return [tuple(w[s:e].split()) for s, e in doc.paragraphs]
+    offsets = list(accumulate(map(len, sentence_words(doc)), initial=0))
+    starts = list(map(itemgetter(0), doc.sentences))
+    firsts = list(map(offsets.__getitem__, map(bisect_left, repeat(starts), map(itemgetter(0), doc.paragraphs))))
+    firsts.append(len(toks))
+    return list(map(tuple, map(toks.__getitem__, map(slice, firsts, firsts[1:]))))
 
 
 def span_evidence(

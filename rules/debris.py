@@ -123,13 +123,11 @@ def debris_lines(doc: Doc) -> tuple[LineZone, ...]:
     """The article's whole furniture lines (``doc.zones.debris()``), listed
     once per article: most articles have none, and then each rule returns
     at once instead of starting a generator."""
-    # (``doc.__dict__.get`` rather than ``doc.memo``: its first lookup per
-    # article raises and catches a KeyError, which costs more than the list.)
-    store = doc.__dict__
-    lines = store.get("_sd_debris")
-    if lines is None:
-        lines = store["_sd_debris"] = tuple(doc.zones.debris())
-    return lines
+    return doc.memo("_sd_debris", _debris_lines)
+
+
+def _debris_lines(doc: Doc) -> tuple[LineZone, ...]:
+    return tuple(doc.zones.debris())
 
 
 _GLUED = attrgetter("glued")
@@ -138,12 +136,12 @@ _GLUED = attrgetter("glued")
 def glued_lines(doc: Doc) -> tuple[LineZone, ...]:
     """The content lines with debris glued to their start, listed once per
     article (a C-level filter over the lines; SD003 and SD008 share it)."""
-    store = doc.__dict__
-    lines = store.get("_sd_glued")
-    if lines is None:
-        # ``glued`` is None or a Glued record, which is always true.
-        lines = store["_sd_glued"] = tuple(filter(_GLUED, doc.zones.lines))
-    return lines
+    return doc.memo("_sd_glued", _glued_lines)
+
+
+def _glued_lines(doc: Doc) -> tuple[LineZone, ...]:
+    # ``glued`` is None or a Glued record, which is always true.
+    return tuple(filter(_GLUED, doc.zones.lines))
 
 
 def _line_hits(doc: Doc, zone: str, skip_kinds: frozenset[str] = frozenset()) -> Iterable[Hit]:

@@ -8,7 +8,6 @@ import io
 import json
 import sys
 
-import pytest
 
 from audit.model import Article, InputError
 from audit.readers import ReaderOptions, clean_text, read_corpus
